@@ -1,0 +1,73 @@
+package org.cytotriage.ingest.validation;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Decides whether bytes are an image CytoTriage accepts: a JPEG, PNG or TIFF by its magic bytes,
+ * within the size and dimension bounds (read from the header before decoding, against
+ * decompression bombs), and fully decodable.
+ */
+@ApplicationScoped
+public class ImageValidator {
+
+    private final ImageLimits limits;
+
+    ImageValidator(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    public ValidatedImage validate(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidImageException("the upload is empty", false);
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new InvalidImageException("the upload has " + bytes.length + " bytes; at most " + limits.maxBytes() + " are accepted", false);
+        }
+        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new InvalidImageException(
+                "the content is not a JPEG, PNG or TIFF image (checked by its leading bytes, not its name)", true));
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                throw new InvalidImageException("no decoder for this " + format.mediaType() + " content", true);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(input, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                checkDimensions(width, height);
+                BufferedImage decoded = reader.read(0);
+                if (decoded == null) {
+                    throw new InvalidImageException("the " + format.mediaType() + " image could not be decoded", false);
+                }
+                return new ValidatedImage(bytes, format, width, height);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidImageException invalid) {
+                throw invalid;
+            }
+            throw new InvalidImageException("the " + format.mediaType() + " image is damaged and cannot be decoded: " + e.getMessage(), false);
+        }
+    }
+
+    private void checkDimensions(int width, int height) {
+        if (width < limits.minSide() || height < limits.minSide()) {
+            throw new InvalidImageException("the image is " + width + "x" + height + "; each side must be at least " + limits.minSide() + " pixels", false);
+        }
+        if (width > limits.maxSide() || height > limits.maxSide() || (long) width * height > limits.maxPixels()) {
+            throw new InvalidImageException("the image declares " + width + "x" + height + " pixels; at most "
+                    + limits.maxSide() + " per side and " + limits.maxPixels() + " in all are accepted", false);
+        }
+    }
+}

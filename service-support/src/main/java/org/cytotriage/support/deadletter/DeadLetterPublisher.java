@@ -1,0 +1,51 @@
+package org.cytotriage.support.deadletter;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.DeadLetter;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/**
+ * Publishes input a service cannot process to the dead-letter topic, with the reason, and waits for
+ * the broker's acknowledgement so the caller may then commit past the poison record.
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+
+    private final MutinyEmitter<Record<String, DeadLetter>> emitter;
+    private final String service;
+
+    DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<Record<String, DeadLetter>> emitter,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
+        this.emitter = emitter;
+        this.service = service;
+    }
+
+    /** A dead letter about a record of {@code sourceTopic}; fill in the ids known, then {@link #publish}. */
+    public DeadLetter.Builder about(String sourceTopic, String reason, Throwable error) {
+        return DeadLetter.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(Instant.now())
+                .setService(service)
+                .setSourceTopic(sourceTopic)
+                .setReason(reason)
+                .setErrorClass(error == null ? null : error.getClass().getName());
+    }
+
+    public void publish(DeadLetter letter) {
+        LOG.warnf("dead letter from %s (image %s, case %s): %s", letter.getSourceTopic(), letter.getImageId(),
+                letter.getCaseId(), letter.getReason());
+        emitter.sendAndAwait(Record.of(letter.getCaseId(), letter));
+    }
+}

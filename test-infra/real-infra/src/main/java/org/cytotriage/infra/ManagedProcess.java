@@ -1,0 +1,114 @@
+package org.cytotriage.infra;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A server run as a child JVM: output goes to a log file (read it when a start fails), readiness is
+ * polled, and the process tree is stopped with the JVM that started it.
+ */
+final class ManagedProcess {
+
+    private final String name;
+    private final List<String> command;
+    private final Path logFile;
+    private Process process;
+
+    ManagedProcess(String name, List<String> command, Path logFile) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.logFile = logFile;
+    }
+
+    /** The java binary of this JVM, so child servers run on the same JDK. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs a one-shot command to completion (e.g. formatting storage) and fails on a non-zero exit. */
+    static void runToCompletion(String name, List<String> command, Path logFile, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(name + " did not finish in " + timeout + "; see " + logFile);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + logFile);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + name, e);
+        }
+    }
+
+    synchronized void start(BooleanSupplier ready, Duration timeout) {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see " + logFile);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                stop();
+                throw new IllegalStateException(name + " not ready after " + timeout + "; see " + logFile);
+            }
+            sleep(Duration.ofMillis(200));
+        }
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the server: SIGTERM first so it can shut down cleanly, then SIGKILL. */
+    synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

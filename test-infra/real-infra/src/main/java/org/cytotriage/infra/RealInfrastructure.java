@@ -1,0 +1,118 @@
+package org.cytotriage.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Kafka, the schema registry and PostgreSQL, started together (in parallel) and stopped together.
+ * Tests share one instance per JVM through {@link #shared()}; the local stack owns its own.
+ */
+public final class RealInfrastructure implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RealInfrastructure.class);
+    private static RealInfrastructure shared;
+
+    private final Path workDir;
+    private final KafkaBroker kafka;
+    private final SchemaRegistry registry;
+    private final PostgresServer postgres;
+    private final Duration startupTime;
+
+    private RealInfrastructure(Path workDir) {
+        this.workDir = workDir;
+        Instant begin = Instant.now();
+        ProjectLayout layout = ProjectLayout.locate();
+        CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> {
+            KafkaBroker broker = KafkaBroker.create(layout, workDir.resolve("kafka"));
+            broker.start();
+            return broker;
+        });
+        CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(() -> {
+            SchemaRegistry r = SchemaRegistry.create(layout, workDir);
+            r.start();
+            return r;
+        });
+        CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
+            PostgresServer p = new PostgresServer(workDir);
+            p.start();
+            return p;
+        });
+        this.kafka = kafkaStart.join();
+        this.registry = registryStart.join();
+        this.postgres = postgresStart.join();
+        this.startupTime = Duration.between(begin, Instant.now());
+        LOG.infof("Real infrastructure up in %d ms: Kafka %s, registry %s, PostgreSQL %s (work dir %s)",
+                startupTime.toMillis(), kafka.bootstrapServers(), registry.apiUrl(), postgres.jdbcUrl(), workDir);
+    }
+
+    /** Starts a new set of servers with their data under {@code target/real-infra}. */
+    public static RealInfrastructure start() {
+        Path base = ProjectLayout.locate().workDirectory();
+        try {
+            Files.createDirectories(base);
+            return new RealInfrastructure(Files.createTempDirectory(base, "run-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One set of servers for every test in this JVM, stopped when the JVM exits. */
+    public static synchronized RealInfrastructure shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "real-infra-shutdown"));
+        }
+        return shared;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** The configuration a CytoTriage service needs to use these servers. */
+    public Map<String, String> serviceConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry.apiUrl());
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("quarkus.datasource.username", postgres.username());
+        config.put("quarkus.datasource.password", postgres.password());
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(kafka::stop),
+                CompletableFuture.runAsync(registry::stop),
+                CompletableFuture.runAsync(postgres::stop)).join();
+        try (Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s: %s", workDir, e.getMessage());
+        }
+    }
+}
