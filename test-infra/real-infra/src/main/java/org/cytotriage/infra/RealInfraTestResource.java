@@ -6,13 +6,21 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a {@code @QuarkusTest} at the real servers. They start once per test JVM and outlive
- * Quarkus restarts between test profiles, which keeps a module's suite at one start-up.
+ * Quarkus restarts between test profiles, which keeps a module's suite at one start-up. A service
+ * with a database passes {@code @ResourceArg(name = "database", value = "true")}.
  */
 public class RealInfraTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private boolean database;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        database = Boolean.parseBoolean(initArgs.getOrDefault("database", "false"));
+    }
+
     @Override
     public Map<String, String> start() {
-        return RealInfrastructure.shared().serviceConfig();
+        return RealInfrastructure.shared().serviceConfig(database);
     }
 
     @Override

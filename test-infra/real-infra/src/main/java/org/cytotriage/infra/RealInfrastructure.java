@@ -93,13 +93,16 @@ public final class RealInfrastructure implements AutoCloseable {
     }
 
     /** The configuration a CytoTriage service needs to use these servers. */
-    public Map<String, String> serviceConfig() {
+    public Map<String, String> serviceConfig(boolean withDatabase) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry.apiUrl());
-        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        config.put("quarkus.datasource.username", postgres.username());
-        config.put("quarkus.datasource.password", postgres.password());
+        config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
+        if (withDatabase) {
+            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+            config.put("quarkus.datasource.username", postgres.username());
+            config.put("quarkus.datasource.password", postgres.password());
+        }
         return config;
     }
 

@@ -8,6 +8,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,8 +46,13 @@ public final class TopicReader {
      */
     public <T> List<ConsumerRecord<String, T>> read(String topic, Class<T> type, Predicate<T> match,
             Predicate<List<ConsumerRecord<String, T>>> until, Duration timeout) {
+        // Records are read generically and copied into the caller's event class with the caller's
+        // class loader: inside a @QuarkusTest the serde would otherwise load a second copy of it.
+        SpecificData specific = new SpecificData(type.getClassLoader());
+        specific.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        Schema schema = specific.getSchema(type);
         List<ConsumerRecord<String, T>> found = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "topic-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -42,17 +60,32 @@ public final class TopicReader {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
                 "apicurio.registry.url", infra.registry().apiUrl(),
-                "apicurio.registry.use-specific-avro-reader", "true"))) {
+                "apicurio.registry.use-specific-avro-reader", "false"))) {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline) && !until.test(found)) {
-                for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (type.isInstance(record.value()) && match.test(record.value())) {
-                        found.add(record);
+                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(250))) {
+                    T value = toSpecific(record.value(), schema, specific);
+                    if (match.test(value)) {
+                        found.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value));
                     }
                 }
             }
         }
         return found;
+    }
+
+    /** Re-reads a generic record as the generated class, with its logical types (timestamps). */
+    private static <T> T toSpecific(GenericRecord generic, Schema schema, SpecificData specific) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new GenericDatumWriter<GenericRecord>(generic.getSchema()).write(generic, encoder);
+            encoder.flush();
+            return new SpecificDatumReader<T>(generic.getSchema(), schema, specific)
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

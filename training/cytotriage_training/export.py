@@ -1,0 +1,187 @@
+"""Exportable CytoTriage network (EfficientNet-B0) and its ONNX export.
+
+NOT FOR CLINICAL USE.
+
+The ONNX interface the Java services rely on (opset 17):
+
+  input   ``image``                  float32 [N,3,224,224]  RGB, NCHW, pixels 0..1, no mean/std
+  outputs ``logits``                 float32 [N,3]          BENIGN, INDETERMINATE, MALIGNANT
+          ``features``               float32 [N,1280,7,7]   A = model.features output, the last
+                                                            feature map before average pooling
+          ``class_activation_maps``  float32 [N,3,7,7]      sum_k W[c,k] * A[n,k,i,j] / (h*w)
+
+The head of EfficientNet-B0 is global average pooling, (dropout,) one Linear W, so
+d logit_c / d A_k(i,j) = W[c,k] / (h*w) and Grad-CAM of class c at ``features`` is the closed form
+ReLU(sum_k W[c,k] / (h*w) * A_k). ``class_activation_maps`` is that sum BEFORE the ReLU, computed
+in the graph, so consumers need neither autograd nor the ONNX initializers: they apply ReLU and
+their own normalisation. ``gradcam_autograd`` computes the standard Grad-CAM with PyTorch hooks,
+to check the in-graph output against.
+
+Typical use (also from a training script, with a trained ``net``)::
+
+    wrapper = ExportWrapper(net).eval()
+    export_onnx(wrapper, out_dir / "model.onnx")
+    verify_onnx(out_dir / "model.onnx")
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import onnx
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torchvision.models import EfficientNet, efficientnet_b0
+
+OPSET = 17
+IMAGE_SIZE = 224
+CLASS_ORDER = ("BENIGN", "INDETERMINATE", "MALIGNANT")
+FEATURE_SHAPE = (1280, 7, 7)
+INPUT_NAME = "image"
+OUTPUT_NAMES = ("logits", "features", "class_activation_maps")
+
+
+def new_efficientnet_b0(num_classes: int = len(CLASS_ORDER), seed: int | None = None) -> EfficientNet:
+    """Freshly initialised torchvision EfficientNet-B0 (no pretrained weights), in eval mode.
+
+    With ``seed`` the global torch RNG is seeded first, so the weights are reproducible.
+    """
+    if seed is not None:
+        torch.manual_seed(seed)
+    return efficientnet_b0(weights=None, num_classes=num_classes).eval()
+
+
+def class_activation_maps(weight: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+    """Grad-CAM closed form before the ReLU: sum_k W[c,k] * A[n,k,i,j] / (h*w).
+
+    ``weight`` [C,K] (the classifier Linear's weight), ``features`` [N,K,h,w]; returns [N,C,h,w].
+    The divisor is the spatial size of ``features``, read from its shape (traced into the graph).
+
+    The channel sum is written as a 1x1 convolution with W, which equals
+    ``torch.einsum("ck,nkhw->nchw", weight, features)``: it exports to an ONNX ``Conv`` whose
+    output shape ONNX shape inference knows exactly ([N,C,h,w]); an ONNX ``Einsum`` would leave
+    the declared output dimensions symbolic.
+    """
+    h, w = features.shape[-2], features.shape[-1]
+    return F.conv2d(features, weight[:, :, None, None]) / (h * w)
+
+
+class ExportWrapper(nn.Module):
+    """EfficientNet-B0 returning (logits, features, class_activation_maps) for ONNX export.
+
+    ``logits`` is exactly ``net(image)``; ``features`` is ``net.features(image)``; the maps use
+    the weight of the classifier's final Linear (see ``class_activation_maps``).
+    """
+
+    def __init__(self, net: EfficientNet) -> None:
+        super().__init__()
+        linear = net.classifier[-1]
+        if not isinstance(linear, nn.Linear):
+            raise TypeError(f"expected the classifier to end in nn.Linear, got {type(linear)}")
+        if not isinstance(net.avgpool, nn.AdaptiveAvgPool2d):
+            raise TypeError(f"expected global average pooling, got {type(net.avgpool)}")
+        self.net = net
+
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        features = self.net.features(image)
+        pooled = torch.flatten(self.net.avgpool(features), 1)
+        logits = self.net.classifier(pooled)
+        cams = class_activation_maps(self.net.classifier[-1].weight, features)
+        return logits, features, cams
+
+
+def export_onnx(wrapper: ExportWrapper, path: Path, opset: int = OPSET) -> None:
+    """Export ``wrapper`` (eval mode) to ``path``: input ``image``, the three outputs, dynamic N."""
+    wrapper.eval()
+    dummy = torch.zeros(1, 3, IMAGE_SIZE, IMAGE_SIZE)
+    dynamic = {name: {0: "N"} for name in (INPUT_NAME, *OUTPUT_NAMES)}
+    with torch.no_grad():
+        torch.onnx.export(
+            wrapper,
+            dummy,
+            str(path),
+            input_names=[INPUT_NAME],
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes=dynamic,
+            opset_version=opset,
+            do_constant_folding=True,
+            training=torch.onnx.TrainingMode.EVAL,
+        )
+
+
+def _dims(value_info: onnx.ValueInfoProto) -> list:
+    return [d.dim_param if d.dim_param else d.dim_value
+            for d in value_info.type.tensor_type.shape.dim]
+
+
+def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OPSET) -> onnx.ModelProto:
+    """onnx.checker (full check) plus the exact interface the Java side expects; returns the model.
+
+    Checks the opset, the single graph input ``image`` [N,3,224,224] and the outputs, in order,
+    ``logits`` [N,C], ``features`` [N,1280,7,7], ``class_activation_maps`` [N,C,7,7], all float32.
+    Raises ValueError on any mismatch.
+    """
+    model = onnx.load(str(path))
+    onnx.checker.check_model(model, full_check=True)
+    opsets = {o.domain: o.version for o in model.opset_import}
+    if opsets.get("", opsets.get("ai.onnx")) != opset:
+        raise ValueError(f"unexpected opset {opsets}")
+    g = model.graph
+    initializers = {t.name for t in g.initializer}
+    inputs = [v for v in g.input if v.name not in initializers]
+    spatial = list(FEATURE_SHAPE[1:])
+    expected = {
+        "inputs": [(INPUT_NAME, ["N", 3, IMAGE_SIZE, IMAGE_SIZE])],
+        "outputs": [(OUTPUT_NAMES[0], ["N", num_classes]),
+                    (OUTPUT_NAMES[1], ["N", *FEATURE_SHAPE]),
+                    (OUTPUT_NAMES[2], ["N", num_classes, *spatial])],
+    }
+    for kind, actual in (("inputs", inputs), ("outputs", list(g.output))):
+        got = [(v.name, _dims(v)) for v in actual]
+        if got != expected[kind]:
+            raise ValueError(f"graph {kind} mismatch: got {got}, expected {expected[kind]}")
+        for v in actual:
+            if v.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
+                raise ValueError(f"{v.name} is not float32")
+    return model
+
+
+def gradcam_autograd(net: EfficientNet, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Standard Grad-CAM with hooks on ``net.features[-1]``, for one image [1,3,H,W].
+
+    For each class c: weights_k = spatial mean of d logit_c / d A_k, cam_c = ReLU(sum_k
+    weights_k * A_k). Returns (logits [C], features A [K,h,w], cams [C,h,w]), all detached.
+    ``net`` should be in eval mode.
+    """
+    saved: dict[str, torch.Tensor] = {}
+
+    def forward_hook(_module, _inputs, output):
+        saved["activation"] = output
+        output.register_hook(lambda grad: saved.__setitem__("gradient", grad))
+
+    handle = net.features[-1].register_forward_hook(forward_hook)
+    try:
+        with torch.enable_grad():
+            logits = net(image.clone().requires_grad_(True))
+            cams = []
+            for c in range(logits.shape[1]):
+                net.zero_grad(set_to_none=True)
+                logits[0, c].backward(retain_graph=True)
+                weights = saved["gradient"][0].mean(dim=(1, 2))              # [K]
+                cam = torch.relu((weights[:, None, None] * saved["activation"][0]).sum(dim=0))
+                cams.append(cam.detach())
+    finally:
+        handle.remove()
+        net.zero_grad(set_to_none=True)
+    return logits[0].detach(), saved["activation"][0].detach(), torch.stack(cams)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
