@@ -1,0 +1,29 @@
+package org.cytotriage.inference.model;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Not ready until the model is loaded and warmed. */
+@Readiness
+@ApplicationScoped
+public class ModelReadiness implements HealthCheck {
+
+    private final LiveModel live;
+
+    ModelReadiness(LiveModel live) {
+        this.live = live;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("model");
+        if (!live.isReady()) {
+            return response.down().build();
+        }
+        ModelCard card = live.current().card();
+        return response.up().withData("name", card.name()).withData("version", card.version()).withData("sha256", card.sha256()).build();
+    }
+}

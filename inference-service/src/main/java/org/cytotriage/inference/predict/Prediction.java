@@ -1,0 +1,14 @@
+package org.cytotriage.inference.predict;
+
+import org.cytotriage.core.bethesda.TreatmentGroup;
+import org.cytotriage.inference.model.ModelCard;
+
+/**
+ * One image's calibrated prediction, and the model that made it.
+ *
+ * @param probabilities calibrated, in class order (benign, indeterminate, malignant)
+ * @param activationMaps per-class Grad-CAM before ReLU, [class][row * cols + col]; null when the model has none
+ */
+public record Prediction(ModelCard model, TreatmentGroup group, double[] probabilities, double temperature,
+        boolean flaggedForReview, float[][] activationMaps, int mapRows, int mapCols, double millis) {
+}

@@ -1,0 +1,55 @@
+package org.cytotriage.inference.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+
+import jakarta.inject.Inject;
+
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.inference.preprocess.UndecodableImageException;
+import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(RealInfraTestResource.class)
+class ClassifierTest {
+
+    @Inject
+    Classifier classifier;
+
+    @Test
+    void predictsCalibratedProbabilitiesAndClassActivationMapsNamingTheModel() {
+        byte[] jpeg = new SyntheticCytologyGenerator().generate(7, BethesdaCategory.VI).jpegBytes();
+
+        Prediction prediction = classifier.predict(jpeg);
+
+        assertThat(Arrays.stream(prediction.probabilities()).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(prediction.probabilities()[prediction.group().ordinal()])
+                .isEqualTo(Arrays.stream(prediction.probabilities()).max().orElseThrow());
+        assertThat(prediction.model().name()).isEqualTo("thyroideffi-basic");
+        assertThat(prediction.model().sha256()).hasSize(64);
+        assertThat(prediction.mapRows()).isEqualTo(7);
+        assertThat(prediction.mapCols()).isEqualTo(7);
+        assertThat(prediction.activationMaps()).hasDimensions(3, 49);
+    }
+
+    @Test
+    void differentImagesGiveDifferentOutputs() {
+        SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
+        double[] benign = classifier.predict(generator.generate(1, BethesdaCategory.II).pngBytes()).probabilities();
+        double[] malignant = classifier.predict(generator.generate(2, BethesdaCategory.VI).pngBytes()).probabilities();
+        assertThat(benign).isNotEqualTo(malignant);
+    }
+
+    @Test
+    void bytesThatAreNoImageAreRefusedAsUndecodable() {
+        assertThatThrownBy(() -> classifier.predict(new byte[] {1, 2, 3, 4})).isInstanceOf(UndecodableImageException.class);
+    }
+}
