@@ -1,0 +1,5 @@
+package org.cytotriage.explain.gradcam;
+
+/** A Grad-CAM heatmap on a grid, row-major, scaled so its maximum is 1 (all zeros when nothing is positive). */
+public record Heatmap(int rows, int cols, float[] values) {
+}
