@@ -1,0 +1,98 @@
+package org.cytotriage.audit.casefile;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.PredictionMade;
+
+/** Between events, entities and the REST view: the only place audit's case file touches Avro types. */
+final class CaseFileMapper {
+
+    private CaseFileMapper() {
+    }
+
+    static ImageRecord toRecord(ImageReceived event) {
+        ImageRecord record = new ImageRecord();
+        record.imageId = event.getImageId();
+        record.eventId = event.getEventId();
+        record.caseId = event.getCaseId();
+        record.hospitalId = event.getHospitalId();
+        record.storeKey = event.getImage().getKey();
+        record.sha256 = event.getImage().getSha256();
+        record.mediaType = event.getImage().getMediaType();
+        record.sizeBytes = event.getImage().getSizeBytes();
+        record.width = event.getImage().getWidth();
+        record.height = event.getImage().getHeight();
+        record.originalFilename = event.getOriginalFileName();
+        record.source = event.getSource();
+        record.receivedAt = event.getReceivedAt();
+        return record;
+    }
+
+    static PredictionRecord toRecord(PredictionMade event) {
+        PredictionRecord record = new PredictionRecord();
+        record.eventId = event.getEventId();
+        record.imageId = event.getImageId();
+        record.caseId = event.getCaseId();
+        record.hospitalId = event.getHospitalId();
+        record.modelName = event.getModel().getName();
+        record.modelVersion = event.getModel().getVersion();
+        record.modelSha256 = event.getModel().getSha256();
+        record.predictedGroup = event.getPredictedGroup().name();
+        record.pBenign = event.getProbabilities().getBenign();
+        record.pIndeterminate = event.getProbabilities().getIndeterminate();
+        record.pMalignant = event.getProbabilities().getMalignant();
+        record.temperature = event.getTemperature();
+        record.flaggedForReview = event.getFlaggedForReview();
+        record.inferenceMs = event.getInferenceMillis();
+        record.predictedAt = event.getPredictedAt();
+        return record;
+    }
+
+    static ExplanationRecord toRecord(ExplanationReady event) {
+        ExplanationRecord record = new ExplanationRecord();
+        record.eventId = event.getEventId();
+        record.predictionEventId = event.getPredictionEventId();
+        record.imageId = event.getImageId();
+        record.caseId = event.getCaseId();
+        record.modelName = event.getModel().getName();
+        record.modelVersion = event.getModel().getVersion();
+        record.modelSha256 = event.getModel().getSha256();
+        record.explainedGroup = event.getExplainedGroup().name();
+        record.method = event.getMethod();
+        record.heatmapRows = event.getHeatmapRows();
+        record.heatmapCols = event.getHeatmapCols();
+        record.heatmap = new float[event.getHeatmap().size()];
+        for (int i = 0; i < record.heatmap.length; i++) {
+            record.heatmap[i] = event.getHeatmap().get(i);
+        }
+        record.overlayKey = event.getOverlayKey();
+        record.explainedAt = event.getExplainedAt();
+        return record;
+    }
+
+    static CaseView toView(CaseRecord found, List<ImageRecord> images, List<PredictionRecord> predictions,
+            List<ExplanationRecord> explanations) {
+        return new CaseView(found.caseId, found.hospitalId, images.stream()
+                .sorted(Comparator.comparing(image -> image.receivedAt))
+                .map(image -> new CaseView.Image(image.imageId, image.sha256, image.mediaType, image.width, image.height,
+                        image.receivedAt,
+                        predictions.stream().filter(p -> p.imageId.equals(image.imageId))
+                                .max(Comparator.comparing(p -> p.predictedAt)).map(CaseFileMapper::toView).orElse(null),
+                        explanations.stream().filter(e -> e.imageId.equals(image.imageId))
+                                .max(Comparator.comparing(e -> e.explainedAt)).map(CaseFileMapper::toView).orElse(null)))
+                .toList());
+    }
+
+    private static CaseView.Prediction toView(PredictionRecord p) {
+        return new CaseView.Prediction(new CaseView.Model(p.modelName, p.modelVersion, p.modelSha256), p.predictedGroup,
+                new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt);
+    }
+
+    private static CaseView.Explanation toView(ExplanationRecord e) {
+        return new CaseView.Explanation(new CaseView.Model(e.modelName, e.modelVersion, e.modelSha256), e.explainedGroup,
+                e.method, e.heatmapRows, e.heatmapCols, e.heatmap, e.explainedAt);
+    }
+}

@@ -1,0 +1,25 @@
+package org.cytotriage.audit.casefile;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A case as the workstation shows it: each image with its latest prediction and explanation. */
+public record CaseView(String caseId, String hospitalId, List<Image> images) {
+
+    public record Image(String imageId, String sha256, String mediaType, int width, int height, Instant receivedAt,
+            Prediction prediction, Explanation explanation) {
+    }
+
+    public record Model(String name, String version, String sha256) {
+    }
+
+    public record Probabilities(double benign, double indeterminate, double malignant) {
+    }
+
+    public record Prediction(Model model, String group, Probabilities probabilities, boolean flaggedForReview, Instant predictedAt) {
+    }
+
+    /** {@code heatmap} is row-major, {@code rows x cols}, scaled to 0..1. */
+    public record Explanation(Model model, String group, String method, int rows, int cols, float[] heatmap, Instant explainedAt) {
+    }
+}

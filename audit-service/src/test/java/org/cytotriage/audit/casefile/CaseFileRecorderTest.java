@@ -1,0 +1,121 @@
+package org.cytotriage.audit.casefile;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ClassProbabilities;
+import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.ImageRef;
+import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ModelRef;
+import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.events.v1.TreatmentGroup;
+import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.TopicWriter;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+class CaseFileRecorderTest {
+
+    private static final ImageRef IMAGE = ImageRef.newBuilder().setKey("sha256/ab/" + "ab".repeat(32)).setSha256("ab".repeat(32))
+            .setMediaType("image/jpeg").setSizeBytes(1234).setWidth(1024).setHeight(768).build();
+    private static final ModelRef MODEL = ModelRef.newBuilder().setName("thyroideffi-basic").setVersion("9.9.9").setSha256("c".repeat(64)).build();
+
+    private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
+
+    @Test
+    void recordsImagePredictionAndExplanationAndServesTheCase() {
+        String caseId = "case-audit-" + UUID.randomUUID().toString().substring(0, 8);
+        String imageId = UUID.randomUUID().toString();
+        PredictionMade prediction = prediction(caseId, imageId);
+        // Out of order on purpose: the explanation and prediction may overtake the image.
+        writer.send(Topics.EXPLANATIONS, caseId, explanation(prediction));
+        writer.send(Topics.PREDICTIONS, caseId, prediction);
+        writer.send(Topics.IMAGES, caseId, image(caseId, imageId));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                given().when().get("/api/v1/cases/" + caseId).then().statusCode(200)
+                        .body("hospitalId", equalTo("hospital-a"))
+                        .body("images[0].imageId", equalTo(imageId))
+                        .body("images[0].prediction.group", equalTo("MALIGNANT"))
+                        .body("images[0].prediction.probabilities.malignant", equalTo(0.7f))
+                        .body("images[0].prediction.model.sha256", equalTo("c".repeat(64)))
+                        .body("images[0].explanation.rows", equalTo(7))
+                        .body("images[0].explanation.heatmap[30]", equalTo(1.0f)));
+    }
+
+    @Test
+    void redeliveredEventsAddNoSecondRecord() {
+        String caseId = "case-audit-" + UUID.randomUUID().toString().substring(0, 8);
+        String imageId = UUID.randomUUID().toString();
+        ImageReceived image = image(caseId, imageId);
+        PredictionMade prediction = prediction(caseId, imageId);
+        // The same prediction by the same model, published twice under a new event id (a producer retry
+        // after a crash), and the very same events delivered twice.
+        PredictionMade republished = PredictionMade.newBuilder(prediction).setEventId(UUID.randomUUID().toString()).build();
+        for (int i = 0; i < 2; i++) {
+            writer.send(Topics.IMAGES, caseId, image);
+            writer.send(Topics.PREDICTIONS, caseId, prediction);
+        }
+        writer.send(Topics.PREDICTIONS, caseId, republished);
+        String marker = UUID.randomUUID().toString();
+        writer.send(Topics.IMAGES, caseId, image(caseId, marker));
+
+        // Records of one case arrive in order on each topic: once the marker is in, the duplicates were seen.
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).statusCode() == 200
+                && given().get("/api/v1/cases/" + caseId).jsonPath().getList("images").size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).jsonPath()
+                .getString("images.find { it.imageId == '" + imageId + "' }.prediction.group") != null);
+        assertThat(countPredictions(imageId)).isEqualTo(1);
+    }
+
+    @Test
+    void unknownCaseIsA404Problem() {
+        given().when().get("/api/v1/cases/no-such-case").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no-such-case"));
+    }
+
+    @jakarta.transaction.Transactional
+    long countPredictions(String imageId) {
+        return PredictionRecord.count("imageId", imageId);
+    }
+
+    private static ImageReceived image(String caseId, String imageId) {
+        return ImageReceived.newBuilder().setEventId(UUID.randomUUID().toString()).setImageId(imageId).setCaseId(caseId)
+                .setHospitalId("hospital-a").setReceivedAt(Instant.now()).setImage(IMAGE).setSource("test").build();
+    }
+
+    private static PredictionMade prediction(String caseId, String imageId) {
+        return PredictionMade.newBuilder().setEventId(UUID.randomUUID().toString()).setImageId(imageId).setCaseId(caseId)
+                .setHospitalId("hospital-a").setPredictedAt(Instant.now()).setImage(IMAGE).setModel(MODEL)
+                .setPredictedGroup(TreatmentGroup.MALIGNANT).setProbabilities(new ClassProbabilities(0.1, 0.2, 0.7))
+                .setTemperature(1.3).setFlaggedForReview(false).setInferenceMillis(11.0).build();
+    }
+
+    private static ExplanationReady explanation(PredictionMade prediction) {
+        List<Float> heatmap = new ArrayList<>();
+        for (int i = 0; i < 49; i++) {
+            heatmap.add(i == 30 ? 1f : 0.1f);
+        }
+        return ExplanationReady.newBuilder().setEventId(UUID.randomUUID().toString()).setPredictionEventId(prediction.getEventId())
+                .setImageId(prediction.getImageId()).setCaseId(prediction.getCaseId()).setHospitalId("hospital-a")
+                .setExplainedAt(Instant.now()).setModel(MODEL).setExplainedGroup(TreatmentGroup.MALIGNANT).setMethod("grad-cam")
+                .setHeatmapRows(7).setHeatmapCols(7).setHeatmap(heatmap).build();
+    }
+}
