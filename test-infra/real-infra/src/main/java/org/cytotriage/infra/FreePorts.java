@@ -8,12 +8,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Loopback ports: a free one for a new server, and a probe for one that should be listening. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
-    static int next() {
+    public static int next() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

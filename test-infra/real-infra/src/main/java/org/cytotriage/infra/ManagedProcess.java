@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -13,25 +14,32 @@ import java.util.function.BooleanSupplier;
  * A server run as a child JVM: output goes to a log file (read it when a start fails), readiness is
  * polled, and the process tree is stopped with the JVM that started it.
  */
-final class ManagedProcess {
+public final class ManagedProcess {
 
     private final String name;
     private final List<String> command;
     private final Path logFile;
+    private final Map<String, String> environment;
     private Process process;
 
     ManagedProcess(String name, List<String> command, Path logFile) {
+        this(name, command, Map.of(), logFile);
+    }
+
+    /** A server with extra environment variables (how the services take their production configuration). */
+    public ManagedProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
         this.name = name;
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
         this.logFile = logFile;
     }
 
     /** The java binary of this JVM, so child servers run on the same JDK. */
-    static String javaBinary() {
+    public static String javaBinary() {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    static List<String> javaCommand(String... args) {
+    public static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(List.of(args));
@@ -58,13 +66,15 @@ final class ManagedProcess {
         }
     }
 
-    synchronized void start(BooleanSupplier ready, Duration timeout) {
+    public synchronized void start(BooleanSupplier ready, Duration timeout) {
         if (process != null && process.isAlive()) {
             return;
         }
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
@@ -81,12 +91,12 @@ final class ManagedProcess {
         }
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Stops the server: SIGTERM first so it can shut down cleanly, then SIGKILL. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }

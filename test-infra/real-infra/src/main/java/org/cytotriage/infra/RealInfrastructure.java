@@ -88,6 +88,11 @@ public final class RealInfrastructure implements AutoCloseable {
         return postgres;
     }
 
+    /** Where these servers keep their data and logs; removed by {@link #close()}. */
+    public Path workDirectory() {
+        return workDir;
+    }
+
     public Duration startupTime() {
         return startupTime;
     }

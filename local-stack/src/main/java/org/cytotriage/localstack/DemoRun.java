@@ -1,0 +1,92 @@
+package org.cytotriage.localstack;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.synthetic.SyntheticCase;
+import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Sends synthetic smears through ingest and prints each result from audit-service as it arrives:
+ * the case, the true (synthetic) category, the predicted group with its probabilities and the
+ * strongest heatmap cell.
+ */
+final class DemoRun {
+
+    private static final List<BethesdaCategory> CYCLE = List.of(BethesdaCategory.II, BethesdaCategory.VI,
+            BethesdaCategory.III, BethesdaCategory.V, BethesdaCategory.IV, BethesdaCategory.I);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String ingestUrl;
+    private final String auditUrl;
+    private final PrintStream out;
+
+    DemoRun(String ingestUrl, String auditUrl, PrintStream out) {
+        this.ingestUrl = ingestUrl;
+        this.auditUrl = auditUrl;
+        this.out = out;
+    }
+
+    void run(int images) throws Exception {
+        SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
+        out.printf("Sending %d synthetic demo images (NOT FOR CLINICAL USE)%n", images);
+        for (int i = 0; i < images; i++) {
+            SyntheticCase smear = generator.generate(1000 + i, CYCLE.get(i % CYCLE.size()));
+            String caseId = "demo-" + Instant.now().getEpochSecond() + "-" + i;
+            Instant sent = Instant.now();
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/api/v1/cases/" + caseId + "/images"))
+                    .header("Content-Type", "image/jpeg").header("X-Hospital-Id", "demo-hospital")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(smear.jpegBytes())).build(), HttpResponse.BodyHandlers.ofString());
+            if (accepted.statusCode() != 202) {
+                throw new IllegalStateException("ingest refused demo image: " + accepted.statusCode() + " " + accepted.body());
+            }
+            JsonNode image = awaitExplained(caseId);
+            JsonNode p = image.get("prediction").get("probabilities");
+            out.printf("  %-20s Bethesda %-3s -> %-13s benign %.3f  indeterminate %.3f  malignant %.3f  review %-5s heatmap peak %s  (%d ms)%n",
+                    caseId, smear.category(), image.get("prediction").get("group").asText(), p.get("benign").asDouble(),
+                    p.get("indeterminate").asDouble(), p.get("malignant").asDouble(),
+                    image.get("prediction").get("flaggedForReview").asBoolean(), peak(image.get("explanation")),
+                    Duration.between(sent, Instant.now()).toMillis());
+        }
+    }
+
+    /** Polls the case until its first image has a prediction and an explanation on record. */
+    JsonNode awaitExplained(String caseId) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(auditUrl + "/api/v1/cases/" + caseId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode image = json.readTree(response.body()).get("images").get(0);
+                if (image != null && image.hasNonNull("prediction") && image.hasNonNull("explanation")) {
+                    return image;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no explained result for " + caseId + " within 60 s");
+    }
+
+    private static String peak(JsonNode explanation) {
+        int cols = explanation.get("cols").asInt();
+        JsonNode heatmap = explanation.get("heatmap");
+        int best = 0;
+        for (int i = 1; i < heatmap.size(); i++) {
+            if (heatmap.get(i).asDouble() > heatmap.get(best).asDouble()) {
+                best = i;
+            }
+        }
+        return "(" + best / cols + "," + best % cols + ")";
+    }
+}

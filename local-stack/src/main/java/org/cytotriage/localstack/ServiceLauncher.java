@@ -1,0 +1,62 @@
+package org.cytotriage.localstack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.cytotriage.infra.ManagedProcess;
+
+/**
+ * Runs one CytoTriage service from its packaged jar, in its production profile, configured through
+ * the same environment variables a container gets, and waits until its readiness is UP.
+ */
+final class ServiceLauncher {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String name;
+    private final int port;
+    private final ManagedProcess process;
+
+    ServiceLauncher(Path projectRoot, String name, int port, Map<String, String> environment, Path logDirectory) {
+        this.name = name;
+        this.port = port;
+        Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the project first (./mvnw -DskipTests install)");
+        }
+        this.process = new ManagedProcess(name, ManagedProcess.javaCommand("-Xmx512m", "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
+                environment, logDirectory.resolve(name + ".log"));
+    }
+
+    void start() {
+        process.start(this::ready, Duration.ofSeconds(120));
+    }
+
+    void stop() {
+        process.stop();
+    }
+
+    String name() {
+        return name;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.cytotriage.localstack;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.core.imagestore.Sha256;
+import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.path.json.JsonPath;
+
+/**
+ * One image through everything: multipart POST to ingest -> image store -> ImageReceived ->
+ * inference (ONNX Runtime) -> PredictionMade -> explain (Grad-CAM) -> ExplanationReady -> audit
+ * (PostgreSQL) -> GET the case. Four service processes, a Kafka broker, the schema registry and
+ * PostgreSQL all run for real.
+ */
+class EndToEndTest {
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(false);
+        System.out.printf("local stack (3 servers + 4 services) ready in %d ms%n", stack.startupTime().toMillis());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void anUploadedImageEndsAsOneExplainedPredictionOnRecord() throws Exception {
+        byte[] png = new SyntheticCytologyGenerator().generate(4242, BethesdaCategory.VI).pngBytes();
+        String caseId = "e2e-" + Instant.now().toEpochMilli();
+        Instant begin = Instant.now();
+
+        String imageId = given().multiPart("image", "smear.png", png, "image/png").multiPart("hospitalId", "hospital-e2e")
+                .when().post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images")
+                .then().statusCode(202).extract().path("imageId");
+
+        JsonPath found = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(
+                () -> given().when().get(stack.url("audit-service") + "/api/v1/cases/" + caseId).then().extract().jsonPath(),
+                json -> json.get("images[0].explanation") != null);
+        System.out.printf("end to end: upload to explained record in %d ms%n", Duration.between(begin, Instant.now()).toMillis());
+
+        assertThat(found.getString("hospitalId")).isEqualTo("hospital-e2e");
+        assertThat(found.getString("images[0].imageId")).isEqualTo(imageId);
+        assertThat(found.getString("images[0].sha256")).isEqualTo(Sha256.hex(png));
+        String group = found.getString("images[0].prediction.group");
+        assertThat(group).isIn("BENIGN", "INDETERMINATE", "MALIGNANT");
+        double sum = found.getDouble("images[0].prediction.probabilities.benign")
+                + found.getDouble("images[0].prediction.probabilities.indeterminate")
+                + found.getDouble("images[0].prediction.probabilities.malignant");
+        assertThat(sum).isBetween(0.999999, 1.000001);
+        assertThat(found.getString("images[0].prediction.model.name")).isEqualTo("thyroideffi-basic");
+        assertThat(found.getString("images[0].prediction.model.sha256")).hasSize(64);
+        assertThat(found.getString("images[0].explanation.group")).isEqualTo(group);
+        assertThat(found.getString("images[0].explanation.model.sha256")).isEqualTo(found.getString("images[0].prediction.model.sha256"));
+        List<Float> heatmap = found.getList("images[0].explanation.heatmap", Float.class);
+        assertThat(heatmap).hasSize(found.getInt("images[0].explanation.rows") * found.getInt("images[0].explanation.cols"));
+        assertThat(heatmap).allSatisfy(v -> assertThat(v).isBetween(0f, 1f));
+
+        // Exactly one prediction on record in the database itself.
+        var db = stack.infrastructure().postgres();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                PreparedStatement query = connection.prepareStatement("select count(*) from predictions where image_id = ?")) {
+            query.setString(1, imageId);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+}
