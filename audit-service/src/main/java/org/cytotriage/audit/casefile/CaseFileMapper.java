@@ -3,6 +3,7 @@ package org.cytotriage.audit.casefile;
 import java.util.Comparator;
 import java.util.List;
 
+import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
@@ -64,10 +65,7 @@ final class CaseFileMapper {
         record.method = event.getMethod();
         record.heatmapRows = event.getHeatmapRows();
         record.heatmapCols = event.getHeatmapCols();
-        record.heatmap = new float[event.getHeatmap().size()];
-        for (int i = 0; i < record.heatmap.length; i++) {
-            record.heatmap[i] = event.getHeatmap().get(i);
-        }
+        record.heatmap = FloatArrays.toArray(event.getHeatmap());
         record.overlayKey = event.getOverlayKey();
         record.explainedAt = event.getExplainedAt();
         return record;

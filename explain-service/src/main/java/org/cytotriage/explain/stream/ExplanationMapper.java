@@ -1,10 +1,9 @@
 package org.cytotriage.explain.stream;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
+import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ActivationMaps;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.PredictionMade;
@@ -22,23 +21,14 @@ final class ExplanationMapper {
         if (maps == null) {
             return null;
         }
-        List<Float> map = switch (prediction.getPredictedGroup()) {
+        return FloatArrays.toArray(switch (prediction.getPredictedGroup()) {
             case BENIGN -> maps.getBenign();
             case INDETERMINATE -> maps.getIndeterminate();
             case MALIGNANT -> maps.getMalignant();
-        };
-        float[] values = new float[map.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = map.get(i);
-        }
-        return values;
+        });
     }
 
     static ExplanationReady toEvent(PredictionMade prediction, Heatmap heatmap) {
-        List<Float> values = new ArrayList<>(heatmap.values().length);
-        for (float value : heatmap.values()) {
-            values.add(value);
-        }
         return ExplanationReady.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setPredictionEventId(prediction.getEventId())
@@ -51,7 +41,7 @@ final class ExplanationMapper {
                 .setMethod("grad-cam")
                 .setHeatmapRows(heatmap.rows())
                 .setHeatmapCols(heatmap.cols())
-                .setHeatmap(values)
+                .setHeatmap(FloatArrays.toList(heatmap.values()))
                 .build();
     }
 }

@@ -1,10 +1,9 @@
 package org.cytotriage.inference.stream;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
+import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ActivationMaps;
 import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.ImageReceived;
@@ -41,18 +40,10 @@ final class PredictionMapper {
                 .setActivationMaps(prediction.activationMaps() == null ? null : ActivationMaps.newBuilder()
                         .setRows(prediction.mapRows())
                         .setCols(prediction.mapCols())
-                        .setBenign(floats(prediction.activationMaps()[0]))
-                        .setIndeterminate(floats(prediction.activationMaps()[1]))
-                        .setMalignant(floats(prediction.activationMaps()[2]))
+                        .setBenign(FloatArrays.toList(prediction.activationMaps()[0]))
+                        .setIndeterminate(FloatArrays.toList(prediction.activationMaps()[1]))
+                        .setMalignant(FloatArrays.toList(prediction.activationMaps()[2]))
                         .build())
                 .build();
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float value : values) {
-            list.add(value);
-        }
-        return list;
     }
 }
