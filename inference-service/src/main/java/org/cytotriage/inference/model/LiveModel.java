@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.cytotriage.model.run.LoadedModel;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;

@@ -2,6 +2,7 @@ package org.cytotriage.inference.model;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cytotriage.model.card.ModelCard;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;

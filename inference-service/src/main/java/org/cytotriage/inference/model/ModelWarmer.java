@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.inference.predict.Classifier;
+import org.cytotriage.model.run.LoadedModel;
 
 /** Runs a model once on a blank image so the first real prediction is not the slow one. */
 @ApplicationScoped

@@ -1,7 +1,7 @@
 package org.cytotriage.inference.predict;
 
 import org.cytotriage.core.bethesda.TreatmentGroup;
-import org.cytotriage.inference.model.ModelCard;
+import org.cytotriage.model.card.ModelCard;
 
 /**
  * One image's calibrated prediction, and the model that made it.

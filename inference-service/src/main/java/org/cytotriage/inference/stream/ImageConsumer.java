@@ -7,7 +7,7 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.inference.predict.Classifier;
-import org.cytotriage.inference.preprocess.UndecodableImageException;
+import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import jakarta.inject.Inject;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
-import org.cytotriage.inference.preprocess.UndecodableImageException;
+import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 import org.junit.jupiter.api.Test;

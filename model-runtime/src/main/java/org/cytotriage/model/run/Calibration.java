@@ -1,4 +1,4 @@
-package org.cytotriage.inference.predict;
+package org.cytotriage.model.run;
 
 /** Temperature scaling: the calibrated probabilities are softmax(logits / T). */
 public final class Calibration {

@@ -1,0 +1,79 @@
+package org.cytotriage.model.card;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What serving needs from a model directory's {@code model-card.json}: identity, class order,
+ * preprocessing, calibration and output names. Everything else on the card (metrics, training
+ * data) is for people and is read by them, not here.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelCard(String name, String version, String sha256, String variant, List<String> classOrder,
+        Preprocessing preprocessing, Calibration calibration, Outputs outputs, String label) {
+
+    public static final String FILE = "model-card.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static ModelCard read(Path modelDirectory) {
+        try {
+            return JSON.readValue(modelDirectory.resolve(FILE).toFile(), ModelCard.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + modelDirectory.resolve(FILE), e);
+        }
+    }
+
+    /** Number of views per image the model takes (1 for a whole-image model, 13 for Premium). */
+    public int viewCount() {
+        return preprocessing.views() == null ? 1 : preprocessing.views().count();
+    }
+
+    /**
+     * Input tensor layout: each view stretched to width x height (plain bilinear), RGB scaled to
+     * 0..1, then (x - mean) / std, channels first.
+     *
+     * @param views the multi-region layout; absent for a model that sees only the whole image
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Preprocessing(String inputName, int width, int height, String resize, float[] mean, float[] std,
+            Views views) {
+    }
+
+    /**
+     * Multi-region views: the image stretched to canvasWidth x canvasHeight, then the whole canvas
+     * followed by a rows x columns grid of tile x tile squares, row by row.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Views(int canvasWidth, int canvasHeight, int tile, int rows, int columns) {
+
+        public Views {
+            if (rows * tile > canvasHeight || columns * tile > canvasWidth) {
+                throw new IllegalArgumentException("a " + rows + "x" + columns + " grid of " + tile
+                        + " px tiles does not fit a " + canvasWidth + "x" + canvasHeight + " canvas");
+            }
+        }
+
+        public int count() {
+            return 1 + rows * columns;
+        }
+    }
+
+    /** Temperature scaling fitted on the validation split: probabilities = softmax(logits / temperature). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Calibration(double temperature) {
+    }
+
+    /**
+     * ONNX output names.
+     *
+     * @param classActivationMaps pre-ReLU Grad-CAM per class ([N,C,h,w], or [N,V,C,h,w] per view)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Outputs(String logits, String features, String classActivationMaps) {
+    }
+}

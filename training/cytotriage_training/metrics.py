@@ -1,0 +1,90 @@
+"""Classification metrics and temperature scaling, in plain torch (no scikit-learn on Debian's
+minimal stack). NOT FOR CLINICAL USE: computed on synthetic data only."""
+
+from __future__ import annotations
+
+import torch
+from torch.nn import functional as F
+
+from .data import GROUPS
+
+
+def per_class(predicted: torch.Tensor, truth: torch.Tensor, classes: int = len(GROUPS)) -> dict:
+    out = {}
+    for c in range(classes):
+        tp = int(((predicted == c) & (truth == c)).sum())
+        fp = int(((predicted == c) & (truth != c)).sum())
+        fn = int(((predicted != c) & (truth == c)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[GROUPS[c]] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    return out
+
+
+def macro_f1(predicted: torch.Tensor, truth: torch.Tensor) -> float:
+    return sum(m["f1"] for m in per_class(predicted, truth).values()) / len(GROUPS)
+
+
+def auc_one_vs_rest(scores: torch.Tensor, positive: torch.Tensor) -> float | None:
+    """Mann-Whitney AUC with ties counted half; None when a class is absent."""
+    pos, neg = scores[positive], scores[~positive]
+    if len(pos) == 0 or len(neg) == 0:
+        return None
+    greater = (pos[:, None] > neg[None, :]).double().sum()
+    ties = (pos[:, None] == neg[None, :]).double().sum()
+    return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+
+
+def expected_calibration_error(probabilities: torch.Tensor, truth: torch.Tensor, bins: int = 15) -> float:
+    """Top-label ECE over equal-width confidence bins."""
+    confidence, predicted = probabilities.max(dim=1)
+    correct = (predicted == truth).double()
+    edges = torch.linspace(0, 1, bins + 1, dtype=torch.float64)
+    ece = 0.0
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            ece += float(inside.double().mean() * (confidence[inside].double().mean() - correct[inside].mean()).abs())
+    return ece
+
+
+def fit_temperature(logits: torch.Tensor, truth: torch.Tensor) -> float:
+    """Temperature T minimising the validation negative log-likelihood of softmax(logits / T)."""
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200, line_search_fn="strong_wolfe")
+    z = logits.double()
+
+    def closure():
+        optimiser.zero_grad()
+        loss = F.cross_entropy(z / log_t.exp(), truth)
+        loss.backward()
+        return loss
+
+    optimiser.step(closure)
+    return float(log_t.exp())
+
+
+def report(logits: torch.Tensor, truth: torch.Tensor, bethesda: list[str], temperature: float) -> dict:
+    """The model card's metrics block for one test set."""
+    raw = logits.softmax(dim=1)
+    calibrated = (logits / temperature).softmax(dim=1)
+    predicted = calibrated.argmax(dim=1)
+    is_v = torch.tensor([b == "V" for b in bethesda])
+    v_predicted = predicted[is_v]
+    return {
+        "cases": len(truth),
+        "accuracy": float((predicted == truth).double().mean()),
+        "macroF1": macro_f1(predicted, truth),
+        "perClass": per_class(predicted, truth),
+        "bethesdaV": {
+            "cases": int(is_v.sum()),
+            "recall": float((v_predicted == GROUPS.index("INDETERMINATE")).double().mean()) if len(v_predicted) else None,
+            "flaggedNotBenign": float((v_predicted != GROUPS.index("BENIGN")).double().mean()) if len(v_predicted) else None,
+        },
+        "aucOneVsRest": {GROUPS[c]: auc_one_vs_rest(calibrated[:, c], truth == c) for c in range(len(GROUPS))},
+        "eceBeforeCalibration": expected_calibration_error(raw, truth),
+        "eceAfterCalibration": expected_calibration_error(calibrated, truth),
+        "confusion": [[int(((truth == t) & (predicted == p)).sum()) for p in range(len(GROUPS))]
+                      for t in range(len(GROUPS))],
+    }
