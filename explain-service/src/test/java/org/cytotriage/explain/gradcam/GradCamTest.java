@@ -5,40 +5,55 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.preprocess.ImageDecoder;
+import org.cytotriage.model.preprocess.ModelInputs;
+import org.cytotriage.model.reference.ReferenceCases;
+import org.cytotriage.model.reference.ShippedModels;
+import org.cytotriage.model.run.LoadedModel;
+import org.cytotriage.model.run.ModelOutput;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GradCamTest {
 
-    /** Shipped with the model: PyTorch autograd Grad-CAM (hooks on the last feature block) per class. */
-    private static final Path REFERENCE = Path.of("../models/basic-untrained/reference.json");
-
-    @Test
-    void equalsPyTorchAutogradGradCamOnTheShippedReferenceVectors() throws IOException {
-        JsonNode reference = new ObjectMapper().readTree(REFERENCE.toFile());
+    /**
+     * From the reference image to the class activation maps ONNX Runtime computes (what inference
+     * puts in PredictionMade), through explain's Grad-CAM, against PyTorch autograd Grad-CAM (hooks
+     * on the last feature block) of every class, and of every view for the multi-region model.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
+    void equalsPyTorchAutogradGradCamOnTheShippedReferenceCases(String model) throws IOException {
+        Path directory = ShippedModels.directory(model);
+        ReferenceCases reference = ReferenceCases.read(directory);
         int compared = 0;
-        for (JsonNode input : reference.get("inputs")) {
-            for (String group : new String[] {"BENIGN", "INDETERMINATE", "MALIGNANT"}) {
-                float[] cam = floats(input.get("classActivationMaps").get(group));
-                float[] autograd = floats(input.get("gradCam").get(group));
-                Heatmap heatmap = GradCam.fromActivationMap(7, 7, cam);
-                float max = 0;
-                for (float v : autograd) {
-                    max = Math.max(max, v);
+        try (LoadedModel loaded = LoadedModel.load(directory, 2)) {
+            for (ReferenceCases.Case c : reference.cases()) {
+                float[] input = ModelInputs.of(ImageDecoder.decode(Files.readAllBytes(c.png())), loaded.card());
+                ModelOutput output = loaded.run(List.of(input)).get(0);
+                assertThat(output.activationMaps().length).isEqualTo(c.gradCam().length);
+                for (int view = 0; view < c.gradCam().length; view++) {
+                    for (int k = 0; k < 3; k++) {
+                        Heatmap heatmap = GradCam.fromActivationMap(output.mapRows(), output.mapCols(),
+                                output.activationMaps()[view][k]);
+                        float[] expected = normalised(c.gradCam()[view][k]);
+                        for (int i = 0; i < expected.length; i++) {
+                            assertThat(heatmap.values()[i])
+                                    .as("%s %s view %d class %d cell %d", model, c.png().getFileName(), view, k, i)
+                                    .isCloseTo(expected[i], within(1e-4f));
+                        }
+                        compared++;
+                    }
                 }
-                for (int i = 0; i < autograd.length; i++) {
-                    float expected = max > 0 ? autograd[i] / max : 0;
-                    assertThat(heatmap.values()[i]).as("%s %s cell %d", input.get("name").asText(), group, i)
-                            .isCloseTo(expected, within(1e-4f));
-                }
-                compared++;
             }
         }
-        assertThat(compared).isEqualTo(6);
+        assertThat(compared).isEqualTo(reference.cases().size() * 3 * ModelCard.read(directory).viewCount());
     }
 
     @Test
@@ -52,14 +67,15 @@ class GradCamTest {
         assertThatThrownBy(() -> GradCam.fromActivationMap(7, 7, new float[48])).hasMessageContaining("needs 49 values");
     }
 
-    private static float[] floats(JsonNode grid) {
-        float[] values = new float[49];
-        int i = 0;
-        for (JsonNode row : grid) {
-            for (JsonNode cell : row) {
-                values[i++] = (float) cell.asDouble();
-            }
+    private static float[] normalised(float[] map) {
+        float max = 0;
+        for (float v : map) {
+            max = Math.max(max, v);
         }
-        return values;
+        float[] out = new float[map.length];
+        for (int i = 0; i < map.length; i++) {
+            out[i] = max > 0 ? map[i] / max : 0;
+        }
+        return out;
     }
 }

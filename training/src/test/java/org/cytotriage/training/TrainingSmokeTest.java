@@ -1,0 +1,58 @@
+package org.cytotriage.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.preprocess.ImageDecoder;
+import org.cytotriage.model.preprocess.ModelInputs;
+import org.cytotriage.model.reference.ReferenceCases;
+import org.cytotriage.model.reference.ShippedModels;
+import org.cytotriage.model.run.LoadedModel;
+import org.cytotriage.model.run.ModelOutput;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The build has just trained both models for one epoch on a tiny generated dataset and exported
+ * them (see this module's pom): the Java model runtime loads what train.py wrote and agrees with it.
+ */
+class TrainingSmokeTest {
+
+    private static final Path MODELS = Path.of(System.getProperty("smoke.models", "target/smoke-models"));
+
+    @ParameterizedTest
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
+    void theExportedModelLoadsAndReproducesItsReferenceVectors(String name) throws IOException {
+        Path directory = MODELS.resolve(name);
+        JsonNode card = new ObjectMapper().readTree(directory.resolve(ModelCard.FILE).toFile());
+        assertThat(card.get("label").asText()).isEqualTo("NOT FOR CLINICAL USE");
+        assertThat(card.at("/training/data/generator").asText()).startsWith("synthetic-cytology/");
+        assertThat(card.at("/metrics/siteA/macroF1").isNumber()).isTrue();
+        assertThat(card.at("/metrics/siteA/eceAfterCalibration").isNumber()).isTrue();
+
+        ReferenceCases reference = ReferenceCases.read(directory);
+        assertThat(reference.cases().size()).isPositive();
+        try (LoadedModel model = LoadedModel.load(directory, 2)) {
+            assertThat(model.card().name()).isEqualTo(name);
+            for (ReferenceCases.Case c : reference.cases()) {
+                float[] input = ModelInputs.of(ImageDecoder.decode(Files.readAllBytes(c.png())), model.card());
+                ModelOutput output = model.run(List.of(input)).get(0);
+                double[] probabilities = output.probabilities(model.card().calibration().temperature());
+                for (int k = 0; k < 3; k++) {
+                    assertThat(probabilities[k]).as("%s class %d", c.png().getFileName(), k)
+                            .isCloseTo(c.probabilities()[k], within(1e-4));
+                }
+                assertThat(output.activationMaps()).hasNumberOfRows(model.card().viewCount());
+            }
+        }
+    }
+}
