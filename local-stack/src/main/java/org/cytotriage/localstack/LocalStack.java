@@ -36,7 +36,7 @@ public final class LocalStack implements AutoCloseable {
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
                 "REGISTRY_URL", infra.registry().apiUrl(),
                 "IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString(),
-                "MODEL_DIR", root.resolve("models/basic-untrained").toString(),
+                "MODEL_DIR", root.resolve("models/thyroideffi-basic").toString(),
                 "DB_URL", infra.postgres().jdbcUrl(),
                 "DB_USER", infra.postgres().username(),
                 "DB_PASSWORD", infra.postgres().password());
