@@ -164,6 +164,7 @@ def train_basic(args, train: data.Split, validation: data.Split):
     net.eval()
     log(f"basic: kept epoch {best[2]} (validation macro-F1 {best[0]:.4f})")
     return net, {"seconds": round(time.monotonic() - started, 1), "epochs": args.epochs, "bestEpoch": best[2],
+                 "batch": args.batch, "learningRate": args.lr, "tileShare": args.tile_share,
                  "validationMacroF1": best[0]}
 
 
