@@ -26,30 +26,23 @@ public final class ModelInputs {
     /** The input of one image, [views][3][height][width] flattened. */
     public static float[] of(BufferedImage image, ModelCard card) {
         ModelCard.Preprocessing spec = card.preprocessing();
-        float[] input = new float[length(card)];
-        Pixels pixels = Pixels.of(image);
         ModelCard.Views views = spec.views();
-        if (views == null) {
-            resize(pixels, 0, 0, pixels.width(), pixels.height(), spec, input, 0);
-            return input;
-        }
-        if (pixels.width() != views.canvasWidth() || pixels.height() != views.canvasHeight()) {
+        Pixels pixels = Pixels.of(image);
+        if (views != null && (pixels.width() != views.canvasWidth() || pixels.height() != views.canvasHeight())) {
             pixels = pixels.stretched(views.canvasWidth(), views.canvasHeight());
         }
-        int viewLength = 3 * spec.height() * spec.width();
-        resize(pixels, 0, 0, pixels.width(), pixels.height(), spec, input, 0);
-        for (int row = 0; row < views.rows(); row++) {
-            for (int col = 0; col < views.columns(); col++) {
-                int view = 1 + row * views.columns() + col;
-                resize(pixels, col * views.tile(), row * views.tile(), views.tile(), views.tile(), spec, input,
-                        view * viewLength);
+        float[] input = new float[length(card)];
+        pixels.resize(0, 0, pixels.width(), pixels.height(), spec.width(), spec.height(), spec.mean(), spec.std(),
+                input, 0);
+        if (views != null) {
+            int viewLength = 3 * spec.height() * spec.width();
+            for (int tile = 0; tile < views.rows() * views.columns(); tile++) {
+                int x0 = tile % views.columns() * views.tile();
+                int y0 = tile / views.columns() * views.tile();
+                pixels.resize(x0, y0, views.tile(), views.tile(), spec.width(), spec.height(), spec.mean(), spec.std(),
+                        input, (1 + tile) * viewLength);
             }
         }
         return input;
-    }
-
-    private static void resize(Pixels src, int x0, int y0, int w, int h, ModelCard.Preprocessing spec, float[] input,
-            int offset) {
-        src.resize(x0, y0, w, h, spec.width(), spec.height(), spec.mean(), spec.std(), input, offset);
     }
 }

@@ -49,26 +49,30 @@ public record ReferenceCases(Path modelDirectory, double temperature, List<Case>
     /** [class][h][w] for one view or [view][class][h][w], to [view][class][cell]. */
     private static float[][][] gradCam(JsonNode maps) {
         boolean perView = maps.get(0).get(0).get(0).isArray();
-        List<JsonNode> views = new ArrayList<>();
-        if (perView) {
-            maps.forEach(views::add);
-        } else {
-            views.add(maps);
-        }
-        float[][][] out = new float[views.size()][][];
-        for (int v = 0; v < out.length; v++) {
-            JsonNode classes = views.get(v);
-            out[v] = new float[classes.size()][];
-            for (int c = 0; c < classes.size(); c++) {
-                List<Float> cells = new ArrayList<>();
-                classes.get(c).forEach(row -> row.forEach(cell -> cells.add((float) cell.asDouble())));
-                out[v][c] = new float[cells.size()];
-                for (int i = 0; i < cells.size(); i++) {
-                    out[v][c][i] = cells.get(i);
+        JsonNode[] views = perView ? toArray(maps) : new JsonNode[] {maps};
+        float[][][] out = new float[views.length][][];
+        for (int v = 0; v < views.length; v++) {
+            out[v] = new float[views[v].size()][];
+            for (int c = 0; c < out[v].length; c++) {
+                JsonNode grid = views[v].get(c);
+                int cols = grid.get(0).size();
+                out[v][c] = new float[grid.size() * cols];
+                for (int r = 0; r < grid.size(); r++) {
+                    for (int col = 0; col < cols; col++) {
+                        out[v][c][r * cols + col] = (float) grid.get(r).get(col).asDouble();
+                    }
                 }
             }
         }
         return out;
+    }
+
+    private static JsonNode[] toArray(JsonNode array) {
+        JsonNode[] items = new JsonNode[array.size()];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = array.get(i);
+        }
+        return items;
     }
 
     private static float[] floats(JsonNode array) {
