@@ -11,12 +11,13 @@ import java.util.List;
  * @param meanDiagnosticNuclearArea mean nuclear area of the diagnostic cells, px² (0 when none)
  * @param grooves nuclei drawn with a groove
  * @param inclusions nuclei drawn with a pseudo-inclusion
- * @param atypia the case's nuclear atypia strength, 0 (benign) to 1 (papillary carcinoma)
+ * @param atypia the case's coarse nuclear atypia strength, 0 (benign) to 1 (papillary carcinoma)
+ * @param fineAtypia the case's fine nuclear atypia strength (grooves, inclusions), 0 to 1
  */
 public record CaseStatistics(int cells, int diagnosticCells, double meanDiagnosticNuclearArea, int grooves,
-        int inclusions, double atypia) {
+        int inclusions, double atypia, double fineAtypia) {
 
-    static CaseStatistics of(List<Cell> cells, double atypia) {
+    static CaseStatistics of(List<Cell> cells, double atypia, double fineAtypia) {
         int diagnostic = 0;
         double area = 0;
         int grooves = 0;
@@ -31,6 +32,6 @@ public record CaseStatistics(int cells, int diagnosticCells, double meanDiagnost
             inclusions += n.hasInclusion() ? 1 : 0;
         }
         return new CaseStatistics(cells.size(), diagnostic, diagnostic == 0 ? 0 : area / diagnostic, grooves,
-                inclusions, atypia);
+                inclusions, atypia, fineAtypia);
     }
 }

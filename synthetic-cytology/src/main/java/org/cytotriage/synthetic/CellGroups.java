@@ -34,8 +34,8 @@ final class CellGroups {
     private CellGroups(SplittableRandom rng, Morphology morphology) {
         this.rng = rng;
         this.morphology = morphology;
-        this.benign = NuclearFeatures.of(morphology.benignAtypia());
-        this.atypical = NuclearFeatures.of(morphology.atypia());
+        this.benign = NuclearFeatures.of(morphology.benignAtypia(), morphology.benignAtypia());
+        this.atypical = NuclearFeatures.of(morphology.atypia(), morphology.fineAtypia());
     }
 
     static Population populate(Morphology morphology, SplittableRandom rng, int width, int height) {

@@ -1,16 +1,27 @@
 package org.cytotriage.synthetic;
 
+import java.util.SplittableRandom;
+
 /**
  * Rasterises follicular cells into the stain canvas and, for diagnostic cells, into the lesion
- * mask. The fine features (chromatin grain, grooves, pseudo-inclusions, nuclear membrane) are one
- * to three pixels wide on purpose: they survive a 256x256 tile resized to 224 but not the whole
- * 1024x768 image squeezed to 224x224, so a multi-region model has something to gain.
+ * mask. The fine features are one to three pixels wide on purpose, and each comes with a decoy of
+ * the same stain amount and size: a groove or clumps, a rimmed pseudo-inclusion or a soft
+ * clearing. A 256x256 tile resized to 224 keeps their shapes apart; the whole 1024x768 image
+ * squeezed to 224x224 keeps only their stain, so a multi-region model has something to gain.
  */
 final class CellPainter {
 
     // Width of the anti-aliased edge and of the groove, in pixels.
     private static final float GROOVE_HALF_WIDTH = 0.9f;
     private static final float MEMBRANE_WIDTH = 1.5f;
+    private static final float CLUMP_RADIUS = 1.6f;
+    // A groove of half-width 0.9 along 1.6 semi-major axes holds about 1.44 a of stain; a clump
+    // with a linear fall-off holds pi r^2 / 3. Where clumps overlap less than the groove's pixels
+    // saturate, they darken more per unit of stain, hence 1.25 rather than 1.44 (FineDetailTest).
+    private static final float CLUMPS_PER_SEMI_MAJOR = 1.25f / (float) (Math.PI * CLUMP_RADIUS * CLUMP_RADIUS / 3);
+    // A pseudo-inclusion's dark rim gives back most of what its hole takes; a shallow soft clearing
+    // of the same radius brightens the nucleus about as little (FineDetailTest).
+    private static final float CLEARING_DEPTH = 0.45f;
 
     private final StainCanvas canvas;
     private final LesionMask mask;
@@ -65,9 +76,10 @@ final class CellPainter {
         float membrane = density * 0.35f * pallor;
         float grain = 0.05f + 0.35f * pallor;
         float bend = (float) (n.grooveBend() * b);
-        float inclusionU = (float) (n.inclusionU() * a);
-        float inclusionV = (float) (n.inclusionV() * b);
-        float inclusionRadius = (float) n.inclusionRadius();
+        float spotU = (float) (n.spotU() * a);
+        float spotV = (float) (n.spotV() * b);
+        float spotRadius = (float) n.spotRadius();
+        float[] clumps = n.mark() == Nucleus.Mark.CLUMPS ? clumpCentres(n, a, b) : new float[0];
         float reach = a + 2f;
         int x0 = Math.max(0, (int) (cx - reach));
         int x1 = Math.min(canvas.width() - 1, (int) (cx + reach));
@@ -90,16 +102,28 @@ final class CellPainter {
                 if (inside < MEMBRANE_WIDTH) {
                     amount += membrane * (1f - Math.max(inside, 0f) / MEMBRANE_WIDTH);
                 }
-                if (n.grooved()) {
+                if (n.mark() == Nucleus.Mark.GROOVE) {
                     amount += density * 0.9f * grooveWeight(u / a, v - bend * (u / a) * (u / a));
                 }
-                if (n.hasInclusion()) {
-                    float iu = u - inclusionU;
-                    float iv = v - inclusionV;
-                    float distance = (float) Math.sqrt(iu * iu + iv * iv);
-                    float hole = clamp01(inclusionRadius - distance + 0.5f);
-                    // A sharply outlined pale hole that shows cytoplasm colour through the nucleus.
-                    amount = amount * (1f - 0.9f * hole) + density * 0.5f * clamp01(1f - Math.abs(distance - inclusionRadius));
+                for (int k = 0; k < clumps.length; k += 2) {
+                    float cu = u - clumps[k];
+                    float cv = v - clumps[k + 1];
+                    amount += density * 0.9f * clamp01(1f - (float) Math.sqrt(cu * cu + cv * cv) / CLUMP_RADIUS);
+                }
+                if (n.spot() != Nucleus.Spot.NONE) {
+                    float su = u - spotU;
+                    float sv = v - spotV;
+                    float distance = (float) Math.sqrt(su * su + sv * sv);
+                    float hole;
+                    if (n.spot() == Nucleus.Spot.INCLUSION) {
+                        // A sharply outlined pale hole with a dark rim, cytoplasm colour showing through.
+                        hole = clamp01(spotRadius - distance + 0.5f);
+                        amount = amount * (1f - 0.9f * hole)
+                                + density * 0.5f * clamp01(1f - Math.abs(distance - spotRadius));
+                    } else {
+                        hole = CLEARING_DEPTH * clamp01(1f - distance / spotRadius);
+                        amount = amount * (1f - hole);
+                    }
                     canvas.deposit(x, y, palette.cytoplasm(), 0.6f * hole);
                 }
                 canvas.deposit(x, y, palette.nucleus(), amount * cover);
@@ -108,6 +132,18 @@ final class CellPainter {
                 }
             }
         }
+    }
+
+    /** Clump centres as (u, v) pairs in the nucleus frame, inside the inner part of the ellipse. */
+    private static float[] clumpCentres(Nucleus n, float a, float b) {
+        SplittableRandom rng = new SplittableRandom(n.clumpSeed());
+        int count = Math.max(3, Math.round(CLUMPS_PER_SEMI_MAJOR * a));
+        float[] centres = new float[2 * count];
+        for (int k = 0; k < count; k++) {
+            centres[2 * k] = (float) Draws.uniform(rng, -0.65, 0.65) * a;
+            centres[2 * k + 1] = (float) Draws.uniform(rng, -0.55, 0.55) * b;
+        }
+        return centres;
     }
 
     /** 1 on the groove line, fading within a pixel; it stops short of the nuclear poles. */

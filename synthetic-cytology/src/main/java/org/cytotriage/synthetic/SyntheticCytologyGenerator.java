@@ -17,7 +17,7 @@ import org.cytotriage.core.bethesda.BethesdaCategory;
 public final class SyntheticCytologyGenerator {
 
     /** Cited by model cards and dataset manifests; change it whenever the pixels for a seed change. */
-    public static final String VERSION = "synthetic-cytology/1.0";
+    public static final String VERSION = "synthetic-cytology/1.1";
     public static final int WIDTH = 1024;
     public static final int HEIGHT = 768;
 
@@ -72,6 +72,6 @@ public final class SyntheticCytologyGenerator {
         BufferedImage image = canvas.develop(palette.illumination(), site.shift().blurPasses(),
                 (float) settings.cameraNoise(), noiseSalt);
         return new SyntheticCase(image, mask, category, site, seed,
-                CaseStatistics.of(population.cells(), morphology.atypia()));
+                CaseStatistics.of(population.cells(), morphology.atypia(), morphology.fineAtypia()));
     }
 }

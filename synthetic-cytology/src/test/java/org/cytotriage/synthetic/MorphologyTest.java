@@ -25,6 +25,20 @@ class MorphologyTest {
     }
 
     @Test
+    void reactiveBenignGroupsReachTheCoarseAtypiaOfCarcinomaButNotItsFineAtypia() {
+        double[] benign = atypia(BethesdaCategory.II, GeneratorSettings.defaults());
+        double[] malignant = atypia(BethesdaCategory.VI, GeneratorSettings.defaults());
+        assertTrue(shareAbove(benign, percentile(malignant, 0.25)) > 0.05, "coarse atypia must overlap");
+        double[] benignFine = fineAtypia(BethesdaCategory.II);
+        double[] atypiaFine = fineAtypia(BethesdaCategory.III);
+        double[] suspiciousFine = fineAtypia(BethesdaCategory.V);
+        double[] malignantFine = fineAtypia(BethesdaCategory.VI);
+        assertTrue(percentile(benignFine, 0.99) < percentile(atypiaFine, 0.01), "II and III apart in fine atypia");
+        assertTrue(mean(atypiaFine) < mean(suspiciousFine) && mean(suspiciousFine) < mean(malignantFine));
+        assertTrue(percentile(suspiciousFine, 0.99) < percentile(malignantFine, 0.5), "V mostly below VI");
+    }
+
+    @Test
     void zeroClassOverlapSeparatesTheCategories() {
         GeneratorSettings separated = new GeneratorSettings(0, 1, 1, 3);
         double[] benign = atypia(BethesdaCategory.II, separated);
@@ -50,6 +64,16 @@ class MorphologyTest {
         double[] values = new double[DRAWS];
         for (int i = 0; i < DRAWS; i++) {
             values[i] = Morphology.sample(category, settings, rng).atypia();
+        }
+        Arrays.sort(values);
+        return values;
+    }
+
+    private static double[] fineAtypia(BethesdaCategory category) {
+        SplittableRandom rng = new SplittableRandom(23);
+        double[] values = new double[DRAWS];
+        for (int i = 0; i < DRAWS; i++) {
+            values[i] = Morphology.sample(category, GeneratorSettings.defaults(), rng).fineAtypia();
         }
         Arrays.sort(values);
         return values;

@@ -131,22 +131,26 @@ class SyntheticCytologyGeneratorTest {
         double benignArea = 0;
         double malignantArea = 0;
         int benignGrooves = 0;
+        int benignInclusions = 0;
         int malignantGrooves = 0;
         int malignantInclusions = 0;
-        int seeds = 6;
+        int seeds = 12;
         for (long seed = 0; seed < seeds; seed++) {
             CaseStatistics benign = generator.generate(seed, BethesdaCategory.II).statistics();
             CaseStatistics malignant = generator.generate(seed, BethesdaCategory.VI).statistics();
             benignArea += benign.meanDiagnosticNuclearArea() / seeds;
             malignantArea += malignant.meanDiagnosticNuclearArea() / seeds;
             benignGrooves += benign.grooves();
+            benignInclusions += benign.inclusions();
             malignantGrooves += malignant.grooves();
             malignantInclusions += malignant.inclusions();
         }
-        assertTrue(malignantArea > 1.8 * benignArea, "benign " + benignArea + " px², malignant " + malignantArea);
-        assertEquals(0, benignGrooves);
-        assertTrue(malignantGrooves > 50 * seeds / 6, "grooves: " + malignantGrooves);
-        assertTrue(malignantInclusions > 10 * seeds / 6, "inclusions: " + malignantInclusions);
+        assertTrue(malignantArea > 1.2 * benignArea, "benign " + benignArea + " px², malignant " + malignantArea);
+        // An occasional groove in a benign smear happens in practice too; an inclusion does not here.
+        assertTrue(benignGrooves < malignantGrooves / 20, "benign grooves: " + benignGrooves + " of " + malignantGrooves);
+        assertEquals(0, benignInclusions);
+        assertTrue(malignantGrooves > 40 * seeds, "grooves: " + malignantGrooves);
+        assertTrue(malignantInclusions > 10 * seeds, "inclusions: " + malignantInclusions);
     }
 
     @Test
