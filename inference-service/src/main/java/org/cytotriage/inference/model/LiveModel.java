@@ -26,7 +26,7 @@ public class LiveModel {
     }
 
     void load(@Observes StartupEvent start, ModelWarmer warmer) {
-        LoadedModel loaded = LoadedModel.load(config.modelDirectory(), config.intraOpThreads());
+        LoadedModel loaded = LoadedModel.load(config.modelDirectory(), config.sessionSettings());
         long millis = warmer.warm(loaded);
         LOG.infof("model %s %s (sha256 %s) loaded from %s and warmed in %d ms; %s", loaded.card().name(),
                 loaded.card().version(), loaded.card().sha256(), config.modelDirectory(), millis, loaded.card().label());

@@ -1,26 +1,36 @@
 package org.cytotriage.inference.model;
 
 import java.awt.image.BufferedImage;
+import java.util.Collections;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.inference.predict.Classifier;
+import org.cytotriage.model.preprocess.ModelInputs;
 import org.cytotriage.model.run.LoadedModel;
 
-/** Runs a model once on a blank image so the first real prediction is not the slow one. */
+/**
+ * Runs a model on blank images at the serving batch size, so the first real batch does not pay for
+ * ONNX Runtime's first-run allocations (several times slower).
+ */
 @ApplicationScoped
 public class ModelWarmer {
 
     private final Classifier classifier;
+    private final int batchSize;
 
-    ModelWarmer(Classifier classifier) {
+    ModelWarmer(Classifier classifier, ModelConfig config) {
         this.classifier = classifier;
+        this.batchSize = config.batchSize();
     }
 
     long warm(LoadedModel model) {
         long start = System.nanoTime();
-        classifier.classify(model, new BufferedImage(model.card().preprocessing().width(), model.card().preprocessing().height(),
-                BufferedImage.TYPE_INT_RGB));
+        var spec = model.card().preprocessing();
+        float[] blank = ModelInputs.of(new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB), model.card());
+        classifier.classify(model, List.of(blank));
+        classifier.classify(model, Collections.nCopies(batchSize, blank));
         return (System.nanoTime() - start) / 1_000_000;
     }
 }

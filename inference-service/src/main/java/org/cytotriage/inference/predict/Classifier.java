@@ -1,6 +1,6 @@
 package org.cytotriage.inference.predict;
 
-import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +15,7 @@ import org.cytotriage.model.run.Calibration;
 import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.ModelOutput;
 
-/** Image in, calibrated three-group prediction out. No Kafka here: tests call it directly. */
+/** Model outputs to calibrated three-group predictions. No Kafka here: tests call it directly. */
 @ApplicationScoped
 public class Classifier {
 
@@ -27,22 +27,35 @@ public class Classifier {
         this.reviewThreshold = config.reviewThreshold();
     }
 
-    /** Predicts with the live model. */
+    /** Decodes and predicts one image with the live model. */
     public Prediction predict(byte[] imageBytes) {
-        return classify(live.current(), ImageDecoder.decode(imageBytes));
+        LoadedModel model = live.current();
+        return classify(model, List.of(ModelInputs.of(ImageDecoder.decode(imageBytes), model.card()))).get(0);
     }
 
-    public Prediction classify(LoadedModel model, BufferedImage image) {
+    /** One batched run over inputs made by {@link ModelInputs#of} for this model's card. */
+    public List<Prediction> classify(LoadedModel model, List<float[]> inputs) {
         long start = System.nanoTime();
-        ModelCard card = model.card();
-        ModelOutput output = model.run(List.of(ModelInputs.of(image, card))).get(0);
+        List<ModelOutput> outputs = model.run(inputs);
+        double millisEach = (System.nanoTime() - start) / 1e6 / inputs.size();
+        List<Prediction> predictions = new ArrayList<>(outputs.size());
+        for (ModelOutput output : outputs) {
+            predictions.add(toPrediction(model.card(), output, millisEach));
+        }
+        return predictions;
+    }
+
+    /**
+     * Calibrates with the card's temperature and flags the prediction for expert review when its
+     * top probability is below the configured threshold.
+     */
+    public Prediction toPrediction(ModelCard card, ModelOutput output, double millis) {
         double temperature = card.calibration().temperature();
         double[] probabilities = output.probabilities(temperature);
         int best = Calibration.argmax(probabilities);
         // The whole-image view's maps; a multi-region model's tile maps are not carried yet.
         float[][] maps = output.activationMaps() == null ? null : output.activationMaps()[0];
         return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature,
-                probabilities[best] < reviewThreshold, maps, output.mapRows(), output.mapCols(),
-                (System.nanoTime() - start) / 1e6);
+                probabilities[best] < reviewThreshold, maps, output.mapRows(), output.mapCols(), millis);
     }
 }

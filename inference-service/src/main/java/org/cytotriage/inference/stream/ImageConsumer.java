@@ -1,65 +1,66 @@
 package org.cytotriage.inference.stream;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.inference.predict.Classifier;
-import org.cytotriage.model.preprocess.UndecodableImageException;
+import org.cytotriage.inference.model.LiveModel;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Predicts every received image. The incoming record is acknowledged (and its offset committed)
- * only after the prediction, or the dead letter, was acknowledged by the broker: at-least-once.
+ * Predicts every received image, a polled batch at a time. The batch's offsets are committed only
+ * after each of its predictions, or dead letters, was acknowledged by the broker: at-least-once, and
+ * a restart re-predicts at most the batches in flight. The live model is read once per batch, so a
+ * hot swap never splits a batch between two models.
  */
 @ApplicationScoped
 public class ImageConsumer {
 
-    private final ImageStore store;
-    private final Classifier classifier;
+    private final LiveModel live;
+    private final BatchPipeline pipeline;
     private final MutinyEmitter<Record<String, PredictionMade>> predictions;
     private final DeadLetterPublisher deadLetters;
 
-    ImageConsumer(ImageStore store, Classifier classifier,
+    ImageConsumer(LiveModel live, BatchPipeline pipeline,
             @Channel(Topics.PREDICTIONS) MutinyEmitter<Record<String, PredictionMade>> predictions,
             DeadLetterPublisher deadLetters) {
-        this.store = store;
-        this.classifier = classifier;
+        this.live = live;
+        this.pipeline = pipeline;
         this.predictions = predictions;
         this.deadLetters = deadLetters;
     }
 
     @Incoming(Topics.IMAGES)
     @Blocking
-    @Timed(value = "cytotriage.inference.image", description = "Fetch, decode, preprocess, infer and publish one image", histogram = true)
-    public void onImage(ImageReceived image) {
-        byte[] bytes = store.get(image.getImage().getKey()).orElse(null);
-        if (bytes == null) {
-            deadLetter(image, "image " + image.getImage().getKey() + " is not in the image store", null);
-            return;
+    @Timed(value = "cytotriage.inference.batch", description = "Predict and publish one polled batch of images", histogram = true)
+    public void onImages(List<ImageReceived> images) {
+        List<Uni<Void>> sends = new ArrayList<>(images.size());
+        for (BatchPipeline.Outcome outcome : pipeline.process(images, live.current())) {
+            if (outcome instanceof BatchPipeline.Predicted predicted) {
+                sends.add(predictions.send(Record.of(predicted.image().getCaseId(),
+                        PredictionMapper.toEvent(predicted.image(), predicted.prediction()))));
+            } else if (outcome instanceof BatchPipeline.Rejected rejected) {
+                deadLetters.publish(deadLetters.about(Topics.IMAGES, rejected.reason(), rejected.error())
+                        .setImageId(rejected.image().getImageId())
+                        .setCaseId(rejected.image().getCaseId())
+                        .setHospitalId(rejected.image().getHospitalId())
+                        .build());
+            }
         }
-        try {
-            PredictionMade prediction = PredictionMapper.toEvent(image, classifier.predict(bytes));
-            predictions.sendAndAwait(Record.of(image.getCaseId(), prediction));
-        } catch (UndecodableImageException e) {
-            deadLetter(image, e.getMessage(), e);
+        if (!sends.isEmpty()) {
+            Uni.join().all(sends).andFailFast().await().indefinitely();
         }
-    }
-
-    private void deadLetter(ImageReceived image, String reason, Throwable error) {
-        deadLetters.publish(deadLetters.about(Topics.IMAGES, reason, error)
-                .setImageId(image.getImageId())
-                .setCaseId(image.getCaseId())
-                .setHospitalId(image.getHospitalId())
-                .build());
     }
 }

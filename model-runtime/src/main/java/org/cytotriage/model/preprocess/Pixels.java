@@ -1,6 +1,8 @@
 package org.cytotriage.model.preprocess;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 
 /** An image's RGB values on the 0..1 scale, channels first: [channel][y][x] flattened. */
 record Pixels(int width, int height, float[] chw) {
@@ -8,20 +10,55 @@ record Pixels(int width, int height, float[] chw) {
     private static final float[] ZERO = {0, 0, 0};
     private static final float[] ONE = {1, 1, 1};
 
-    /** Any BufferedImage type (RGB, BGR, grey, indexed, with alpha) through its sRGB view. */
+    private static final float[] UNIT = unitTable();
+
+    /**
+     * Any BufferedImage type (RGB, BGR, grey, indexed, with alpha) through its sRGB view. The two
+     * types decoders give for colour photos (ImageIO's JPEG reader: 3-byte BGR; our generator:
+     * int RGB) are read straight from their rasters, which gives the same values as getRGB at a
+     * fraction of its per-pixel colour-model cost.
+     */
     static Pixels of(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         int plane = w * h;
         float[] chw = new float[3 * plane];
+        if (isPacked(image, BufferedImage.TYPE_3BYTE_BGR)) {
+            byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            for (int i = 0, j = 0; i < plane; i++, j += 3) {
+                chw[2 * plane + i] = UNIT[bgr[j] & 0xFF];
+                chw[plane + i] = UNIT[bgr[j + 1] & 0xFF];
+                chw[i] = UNIT[bgr[j + 2] & 0xFF];
+            }
+            return new Pixels(w, h, chw);
+        }
+        int[] argb = isPacked(image, BufferedImage.TYPE_INT_RGB)
+                ? ((DataBufferInt) image.getRaster().getDataBuffer()).getData()
+                : image.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < plane; i++) {
             int p = argb[i];
-            chw[i] = ((p >> 16) & 0xFF) / 255f;
-            chw[plane + i] = ((p >> 8) & 0xFF) / 255f;
-            chw[2 * plane + i] = (p & 0xFF) / 255f;
+            chw[i] = UNIT[(p >> 16) & 0xFF];
+            chw[plane + i] = UNIT[(p >> 8) & 0xFF];
+            chw[2 * plane + i] = UNIT[p & 0xFF];
         }
         return new Pixels(w, h, chw);
+    }
+
+    /** Of that type, with the raster covering exactly the image (not a sub-image view of a bigger one). */
+    private static boolean isPacked(BufferedImage image, int type) {
+        var raster = image.getRaster();
+        return image.getType() == type && raster.getParent() == null
+                && raster.getDataBuffer().getNumBanks() == 1
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getDataBuffer().getSize() == image.getWidth() * image.getHeight() * (type == BufferedImage.TYPE_3BYTE_BGR ? 3 : 1);
+    }
+
+    private static float[] unitTable() {
+        float[] table = new float[256];
+        for (int i = 0; i < 256; i++) {
+            table[i] = i / 255f;
+        }
+        return table;
     }
 
     float get(int channel, int x, int y) {
