@@ -69,33 +69,36 @@ def class_activation_maps(weight: torch.Tensor, features: torch.Tensor) -> torch
 
 
 class ExportWrapper(nn.Module):
-    """EfficientNet-B0 returning (logits, features, class_activation_maps) for ONNX export.
+    """A torchvision classifier returning (logits, features, class_activation_maps) for ONNX export.
 
-    ``logits`` is exactly ``net(image)``; ``features`` is ``net.features(image)``; the maps use
-    the weight of the classifier's final Linear (see ``class_activation_maps``).
+    Fits networks built as ``features`` -> global average pooling -> ``classifier`` ending in a
+    Linear with nothing but dropout before it (EfficientNet-B0, MobileNetV2): only then is the
+    Grad-CAM of the last feature map the closed form of ``class_activation_maps``. ``logits`` is
+    exactly ``net(image)``; ``features`` is ``net.features(image)``.
     """
 
-    def __init__(self, net: EfficientNet) -> None:
+    def __init__(self, net: nn.Module) -> None:
         super().__init__()
-        linear = net.classifier[-1]
-        if not isinstance(linear, nn.Linear):
-            raise TypeError(f"expected the classifier to end in nn.Linear, got {type(linear)}")
-        if not isinstance(net.avgpool, nn.AdaptiveAvgPool2d):
+        layers = list(net.classifier)
+        if not isinstance(layers[-1], nn.Linear) or not all(isinstance(m, nn.Dropout) for m in layers[:-1]):
+            raise TypeError(f"expected a classifier of dropout then one nn.Linear, got {net.classifier}")
+        # EfficientNet pools with an avgpool module, MobileNetV2 with adaptive_avg_pool2d in forward().
+        if hasattr(net, "avgpool") and not isinstance(net.avgpool, nn.AdaptiveAvgPool2d):
             raise TypeError(f"expected global average pooling, got {type(net.avgpool)}")
         self.net = net
 
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         features = self.net.features(image)
-        pooled = torch.flatten(self.net.avgpool(features), 1)
+        pooled = torch.flatten(F.adaptive_avg_pool2d(features, 1), 1)
         logits = self.net.classifier(pooled)
         cams = class_activation_maps(self.net.classifier[-1].weight, features)
         return logits, features, cams
 
 
-def export_onnx(wrapper: ExportWrapper, path: Path, opset: int = OPSET) -> None:
-    """Export ``wrapper`` (eval mode) to ``path``: input ``image``, the three outputs, dynamic N."""
+def export_onnx(wrapper: ExportWrapper, path: Path, opset: int = OPSET, size: int = IMAGE_SIZE) -> None:
+    """Export ``wrapper`` (eval mode) to ``path``: input ``image`` [N,3,size,size], the three outputs, dynamic N."""
     wrapper.eval()
-    dummy = torch.zeros(1, 3, IMAGE_SIZE, IMAGE_SIZE)
+    dummy = torch.zeros(1, 3, size, size)
     dynamic = {name: {0: "N"} for name in (INPUT_NAME, *OUTPUT_NAMES)}
     with torch.no_grad():
         torch.onnx.export(
@@ -116,12 +119,13 @@ def _dims(value_info: onnx.ValueInfoProto) -> list:
             for d in value_info.type.tensor_type.shape.dim]
 
 
-def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OPSET) -> onnx.ModelProto:
+def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OPSET, size: int = IMAGE_SIZE,
+                feature_shape: tuple[int, int, int] = FEATURE_SHAPE) -> onnx.ModelProto:
     """onnx.checker (full check) plus the exact interface the Java side expects; returns the model.
 
-    Checks the opset, the single graph input ``image`` [N,3,224,224] and the outputs, in order,
-    ``logits`` [N,C], ``features`` [N,1280,7,7], ``class_activation_maps`` [N,C,7,7], all float32.
-    Raises ValueError on any mismatch.
+    Checks the opset, the single graph input ``image`` [N,3,size,size] and the outputs, in order,
+    ``logits`` [N,C], ``features`` [N,*feature_shape] (EfficientNet-B0 at 224: 1280x7x7),
+    ``class_activation_maps`` [N,C,h,w], all float32. Raises ValueError on any mismatch.
     """
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
@@ -131,11 +135,11 @@ def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OP
     g = model.graph
     initializers = {t.name for t in g.initializer}
     inputs = [v for v in g.input if v.name not in initializers]
-    spatial = list(FEATURE_SHAPE[1:])
+    spatial = list(feature_shape[1:])
     expected = {
-        "inputs": [(INPUT_NAME, ["N", 3, IMAGE_SIZE, IMAGE_SIZE])],
+        "inputs": [(INPUT_NAME, ["N", 3, size, size])],
         "outputs": [(OUTPUT_NAMES[0], ["N", num_classes]),
-                    (OUTPUT_NAMES[1], ["N", *FEATURE_SHAPE]),
+                    (OUTPUT_NAMES[1], ["N", *feature_shape]),
                     (OUTPUT_NAMES[2], ["N", num_classes, *spatial])],
     }
     for kind, actual in (("inputs", inputs), ("outputs", list(g.output))):
@@ -148,7 +152,7 @@ def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OP
     return model
 
 
-def gradcam_autograd(net: EfficientNet, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def gradcam_autograd(net: nn.Module, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Standard Grad-CAM with hooks on ``net.features[-1]``, for one image [1,3,H,W].
 
     For each class c: weights_k = spatial mean of d logit_c / d A_k, cam_c = ReLU(sum_k

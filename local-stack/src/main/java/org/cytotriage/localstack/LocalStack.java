@@ -3,6 +3,7 @@ package org.cytotriage.localstack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,28 +25,69 @@ public final class LocalStack implements AutoCloseable {
     static final Map<String, Integer> FIXED_PORTS = Map.of("ingest-service", 8081, "inference-service", 8082,
             "explain-service", 8083, "audit-service", 8084);
 
+    static final List<String> ALL_SERVICES = List.of("ingest-service", "inference-service", "explain-service",
+            "audit-service");
+
+    /**
+     * Which services run, how many processes of each, and environment added to every service's
+     * (the production configuration keys, e.g. {@code MODEL_DIR} or {@code CYTOTRIAGE_INFERENCE_BATCH_SIZE}).
+     */
+    public record Layout(boolean fixedPorts, Map<String, Integer> replicas, Map<String, String> environment) {
+
+        public static Layout everything(boolean fixedPorts) {
+            Map<String, Integer> one = new LinkedHashMap<>();
+            ALL_SERVICES.forEach(name -> one.put(name, 1));
+            return new Layout(fixedPorts, one, Map.of());
+        }
+
+        /** Only these services, one process each, on free ports. */
+        public static Layout only(String... services) {
+            Map<String, Integer> one = new LinkedHashMap<>();
+            List.of(services).forEach(name -> one.put(name, 1));
+            return new Layout(false, one, Map.of());
+        }
+
+        public Layout withReplicas(String service, int count) {
+            Map<String, Integer> changed = new LinkedHashMap<>(replicas);
+            changed.put(service, count);
+            return new Layout(fixedPorts, changed, environment);
+        }
+
+        public Layout withEnvironment(String key, String value) {
+            Map<String, String> changed = new LinkedHashMap<>(environment);
+            changed.put(key, value);
+            return new Layout(fixedPorts, replicas, changed);
+        }
+    }
+
     private final RealInfrastructure infra;
-    private final Map<String, ServiceLauncher> services = new LinkedHashMap<>();
+    private final Map<String, List<ServiceLauncher>> services = new LinkedHashMap<>();
     private final Duration startupTime;
 
-    private LocalStack(boolean fixedPorts) {
+    private LocalStack(Layout layout) {
         Instant begin = Instant.now();
         Path root = ProjectLayout.locate().root();
         infra = RealInfrastructure.start();
-        Map<String, String> environment = Map.of(
+        Map<String, String> environment = new LinkedHashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
                 "REGISTRY_URL", infra.registry().apiUrl(),
                 "IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString(),
                 "MODEL_DIR", root.resolve("models/thyroideffi-basic").toString(),
                 "DB_URL", infra.postgres().jdbcUrl(),
                 "DB_USER", infra.postgres().username(),
-                "DB_PASSWORD", infra.postgres().password());
-        for (String name : List.of("ingest-service", "inference-service", "explain-service", "audit-service")) {
-            int port = fixedPorts ? FIXED_PORTS.get(name) : FreePorts.next();
-            services.put(name, new ServiceLauncher(root, name, port, environment, infra.workDirectory()));
-        }
+                "DB_PASSWORD", infra.postgres().password()));
+        environment.putAll(layout.environment());
+        layout.replicas().forEach((name, count) -> {
+            List<ServiceLauncher> processes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int port = layout.fixedPorts() && i == 0 ? FIXED_PORTS.get(name) : FreePorts.next();
+                String instance = count == 1 ? name : name + "-" + (i + 1);
+                processes.add(new ServiceLauncher(root, name, instance, port, environment, infra.workDirectory()));
+            }
+            services.put(name, processes);
+        });
         try {
-            CompletableFuture.allOf(services.values().stream()
+            CompletableFuture.allOf(services.values().stream().flatMap(List::stream)
                     .map(service -> CompletableFuture.runAsync(service::start)).toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
             close();
@@ -56,11 +98,22 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything; returns once every service reports ready. */
     public static LocalStack start(boolean fixedPorts) {
-        return new LocalStack(fixedPorts);
+        return new LocalStack(Layout.everything(fixedPorts));
     }
 
+    /** Starts the servers and the services of a layout; returns once every process reports ready. */
+    public static LocalStack start(Layout layout) {
+        return new LocalStack(layout);
+    }
+
+    /** The first process of a service. */
     public String url(String service) {
-        return services.get(service).url();
+        return services.get(service).get(0).url();
+    }
+
+    /** Every process of a service, to stop or kill one. */
+    public List<ServiceLauncher> processes(String service) {
+        return services.get(service);
     }
 
     public Duration startupTime() {
@@ -73,7 +126,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        services.values().forEach(ServiceLauncher::stop);
+        services.values().stream().flatMap(List::stream).forEach(ServiceLauncher::stop);
         infra.close();
     }
 
@@ -89,8 +142,8 @@ public final class LocalStack implements AutoCloseable {
         new DemoRun(stack.url("ingest-service"), stack.url("audit-service"), System.out).run(demoImages);
         System.out.println();
         System.out.println("Open:");
-        stack.services.forEach((name, service) -> System.out.printf("  %-18s %s/q/swagger-ui   health %s/q/health%n",
-                name, service.url(), service.url()));
+        stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/swagger-ui   health %s/q/health%n",
+                name, processes.get(0).url(), processes.get(0).url()));
         System.out.printf("  a case            %s/api/v1/cases/<caseId>%n", stack.url("audit-service"));
         System.out.println("Demo models are NOT FOR CLINICAL USE.");
         if (!exitAfterDemo) {

@@ -15,7 +15,7 @@ import org.cytotriage.infra.ManagedProcess;
  * Runs one CytoTriage service from its packaged jar, in its production profile, configured through
  * the same environment variables a container gets, and waits until its readiness is UP.
  */
-final class ServiceLauncher {
+public final class ServiceLauncher {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -23,31 +23,37 @@ final class ServiceLauncher {
     private final int port;
     private final ManagedProcess process;
 
-    ServiceLauncher(Path projectRoot, String name, int port, Map<String, String> environment, Path logDirectory) {
+    ServiceLauncher(Path projectRoot, String name, String instance, int port, Map<String, String> environment,
+            Path logDirectory) {
         this.name = name;
         this.port = port;
         Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the project first (./mvnw -DskipTests install)");
         }
-        this.process = new ManagedProcess(name, ManagedProcess.javaCommand("-Xmx512m", "-XX:+UseSerialGC",
+        this.process = new ManagedProcess(instance, ManagedProcess.javaCommand("-Xmx512m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
-                environment, logDirectory.resolve(name + ".log"));
+                environment, logDirectory.resolve(instance + ".log"));
     }
 
     void start() {
         process.start(this::ready, Duration.ofSeconds(120));
     }
 
-    void stop() {
+    public void stop() {
         process.stop();
     }
 
-    String name() {
+    /** SIGKILL: the process gets no chance to finish or commit anything. */
+    public void kill() {
+        process.kill();
+    }
+
+    public String name() {
         return name;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 

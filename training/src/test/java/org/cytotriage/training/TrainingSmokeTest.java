@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The build has just trained both models for one epoch on a tiny generated dataset and exported
+ * The build has just trained the three models (Basic, Premium, the MobileNetV2 variant) for one epoch on a tiny generated dataset and exported
  * them (see this module's pom): the Java model runtime loads what train.py wrote and agrees with it.
  */
 class TrainingSmokeTest {
@@ -30,7 +30,7 @@ class TrainingSmokeTest {
     private static final Path MODELS = Path.of(System.getProperty("smoke.models", "target/smoke-models"));
 
     @ParameterizedTest
-    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM, ShippedModels.MOBILENET})
     void theExportedModelLoadsAndReproducesItsReferenceVectors(String name) throws IOException {
         Path directory = MODELS.resolve(name);
         JsonNode card = new ObjectMapper().readTree(directory.resolve(ModelCard.FILE).toFile());

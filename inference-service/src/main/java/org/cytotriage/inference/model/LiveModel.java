@@ -1,55 +1,133 @@
 package org.cytotriage.inference.model;
 
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.run.LoadedModel;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The model that serves predictions, loaded once at start-up and warmed with one run before
- * readiness goes UP (the first ONNX Runtime run allocates its arenas and is several times slower).
+ * The model that serves predictions. The configured one is loaded and warmed before readiness goes
+ * UP (the first ONNX Runtime run allocates its arenas and is several times slower). A newly published
+ * one is loaded and warmed beside it, then swapped in atomically; batches that hold a lease on the old
+ * one finish on it, and it is closed when the last of them lets go.
  */
 @ApplicationScoped
 public class LiveModel {
 
     private static final Logger LOG = Logger.getLogger(LiveModel.class);
 
-    private final ModelConfig config;
-    private volatile LoadedModel model;
+    /** A model and the batches using it. */
+    private static final class Handle {
+        final LoadedModel model;
+        final AtomicInteger users = new AtomicInteger();
+        final AtomicBoolean retired = new AtomicBoolean();
+        final AtomicBoolean closed = new AtomicBoolean();
 
-    LiveModel(ModelConfig config) {
-        this.config = config;
+        Handle(LoadedModel model) {
+            this.model = model;
+        }
+
+        void closeIfUnused() {
+            if (retired.get() && users.get() == 0 && closed.compareAndSet(false, true)) {
+                model.close();
+                LOG.infof("model %s %s closed: no batch uses it any more", model.card().name(), model.card().version());
+            }
+        }
     }
 
-    void load(@Observes StartupEvent start, ModelWarmer warmer) {
-        LoadedModel loaded = LoadedModel.load(config.modelDirectory(), config.sessionSettings());
+    /** The model one batch runs on; close it when the batch's results are out. */
+    public static final class Lease implements AutoCloseable {
+        private final Handle handle;
+
+        private Lease(Handle handle) {
+            this.handle = handle;
+        }
+
+        public LoadedModel model() {
+            return handle.model;
+        }
+
+        @Override
+        public void close() {
+            handle.users.decrementAndGet();
+            handle.closeIfUnused();
+        }
+    }
+
+    private final ModelConfig config;
+    private final ModelWarmer warmer;
+    private final AtomicReference<Handle> live = new AtomicReference<>();
+
+    LiveModel(ModelConfig config, ModelWarmer warmer) {
+        this.config = config;
+        this.warmer = warmer;
+    }
+
+    void loadConfigured(@Observes StartupEvent start) {
+        swapTo(config.modelDirectory());
+    }
+
+    /** Loads (sha256 checked against the card), warms, then makes the model live; returns its card. */
+    public ModelCard swapTo(Path directory) {
+        LoadedModel loaded = LoadedModel.load(directory, config.sessionSettings());
         long millis = warmer.warm(loaded);
-        LOG.infof("model %s %s (sha256 %s) loaded from %s and warmed in %d ms; %s", loaded.card().name(),
-                loaded.card().version(), loaded.card().sha256(), config.modelDirectory(), millis, loaded.card().label());
-        model = loaded;
+        Handle previous = live.getAndSet(new Handle(loaded));
+        LOG.infof("model %s %s (sha256 %s) loaded from %s, warmed in %d ms and live%s; %s", loaded.card().name(),
+                loaded.card().version(), loaded.card().sha256(), directory, millis,
+                previous == null ? "" : ", replacing " + previous.model.card().version(), loaded.card().label());
+        if (previous != null) {
+            previous.retired.set(true);
+            previous.closeIfUnused();
+        }
+        return loaded.card();
     }
 
     public boolean isReady() {
-        return model != null;
+        return live.get() != null;
     }
 
-    /** The live model; callers keep the reference for a whole batch so it is served by one model. */
-    public LoadedModel current() {
-        LoadedModel current = model;
-        if (current == null) {
+    /** The live model for one batch: every image of the batch is predicted by it, even across a swap. */
+    public Lease acquire() {
+        while (true) {
+            Handle handle = live.get();
+            if (handle == null) {
+                throw new IllegalStateException("no model loaded yet");
+            }
+            handle.users.incrementAndGet();
+            if (live.get() == handle) {
+                return new Lease(handle);
+            }
+            // Swapped between the read and the increment: the old one may be closing; take the new one.
+            handle.users.decrementAndGet();
+            handle.closeIfUnused();
+        }
+    }
+
+    /** The live model's card. */
+    public ModelCard card() {
+        Handle handle = live.get();
+        if (handle == null) {
             throw new IllegalStateException("no model loaded yet");
         }
-        return current;
+        return handle.model.card();
     }
 
     @PreDestroy
     void close() {
-        if (model != null) {
-            model.close();
+        Handle handle = live.getAndSet(null);
+        if (handle != null) {
+            handle.retired.set(true);
+            handle.closeIfUnused();
         }
     }
 }

@@ -24,7 +24,7 @@ public class ModelReadiness implements HealthCheck {
         if (!live.isReady()) {
             return response.down().build();
         }
-        ModelCard card = live.current().card();
+        ModelCard card = live.card();
         return response.up().withData("name", card.name()).withData("version", card.version()).withData("sha256", card.sha256()).build();
     }
 }

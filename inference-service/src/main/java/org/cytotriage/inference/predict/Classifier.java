@@ -29,8 +29,10 @@ public class Classifier {
 
     /** Decodes and predicts one image with the live model. */
     public Prediction predict(byte[] imageBytes) {
-        LoadedModel model = live.current();
-        return classify(model, List.of(ModelInputs.of(ImageDecoder.decode(imageBytes), model.card()))).get(0);
+        try (LiveModel.Lease lease = live.acquire()) {
+            LoadedModel model = lease.model();
+            return classify(model, List.of(ModelInputs.of(ImageDecoder.decode(imageBytes), model.card()))).get(0);
+        }
     }
 
     /** One batched run over inputs made by {@link ModelInputs#of} for this model's card. */

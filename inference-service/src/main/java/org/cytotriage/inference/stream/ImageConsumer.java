@@ -46,8 +46,12 @@ public class ImageConsumer {
     @Blocking
     @Timed(value = "cytotriage.inference.batch", description = "Predict and publish one polled batch of images", histogram = true)
     public void onImages(List<ImageReceived> images) {
+        List<BatchPipeline.Outcome> outcomes;
+        try (LiveModel.Lease lease = live.acquire()) {
+            outcomes = pipeline.process(images, lease.model());
+        }
         List<Uni<Void>> sends = new ArrayList<>(images.size());
-        for (BatchPipeline.Outcome outcome : pipeline.process(images, live.current())) {
+        for (BatchPipeline.Outcome outcome : outcomes) {
             if (outcome instanceof BatchPipeline.Predicted predicted) {
                 sends.add(predictions.send(Record.of(predicted.image().getCaseId(),
                         PredictionMapper.toEvent(predicted.image(), predicted.prediction()))));

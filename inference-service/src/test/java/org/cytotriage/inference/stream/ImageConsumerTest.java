@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.core.imagestore.ImageStore;
-import org.cytotriage.core.imagestore.Sha256;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
-import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.inference.model.LiveModel;
@@ -34,6 +34,7 @@ class ImageConsumerTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
     private final TopicReader reader = new TopicReader(RealInfrastructure.shared());
+    private final SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
 
     @Inject
     ImageStore store;
@@ -43,8 +44,7 @@ class ImageConsumerTest {
 
     @Test
     void receivedImageGetsOnePredictionNamingTheModel() {
-        byte[] jpeg = new SyntheticCytologyGenerator().generate(11, BethesdaCategory.IV).jpegBytes();
-        ImageReceived image = received("case-inf-1", store.put(jpeg), jpeg);
+        ImageReceived image = ReceivedImages.stored(store, "case-inf-1", generator.generate(11, BethesdaCategory.IV).jpegBytes());
 
         writer.send(Topics.IMAGES, image.getCaseId(), image);
 
@@ -53,28 +53,42 @@ class ImageConsumerTest {
         assertThat(predictions).hasSize(1);
         PredictionMade prediction = predictions.get(0).value();
         assertThat(predictions.get(0).key()).isEqualTo("case-inf-1");
-        assertThat(prediction.getModel().getSha256()).isEqualTo(live.current().card().sha256());
-        assertThat(prediction.getModel().getVersion()).isEqualTo(live.current().card().version());
+        assertThat(prediction.getModel().getSha256()).isEqualTo(live.card().sha256());
+        assertThat(prediction.getModel().getVersion()).isEqualTo(live.card().version());
         var p = prediction.getProbabilities();
         assertThat(p.getBenign() + p.getIndeterminate() + p.getMalignant()).isBetween(0.999999, 1.000001);
         assertThat(prediction.getActivationMaps().getMalignant()).hasSize(49);
+        assertThat(prediction.getInferenceMillis()).isPositive();
+    }
+
+    @Test
+    void aStreamOfImagesGetsExactlyOnePredictionEach() {
+        List<ImageReceived> images = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            images.add(ReceivedImages.stored(store, "case-stream-" + i,
+                    generator.generate(200 + i, BethesdaCategory.values()[i % 6]).jpegBytes()));
+        }
+        Set<String> ids = images.stream().map(ImageReceived::getImageId).collect(Collectors.toSet());
+
+        writer.sendAll(Topics.IMAGES, images, ImageReceived::getCaseId);
+
+        var predictions = reader.read(Topics.PREDICTIONS, PredictionMade.class, p -> ids.contains(p.getImageId()),
+                found -> found.size() >= ids.size(), Duration.ofSeconds(60));
+        assertThat(predictions).extracting(r -> r.value().getImageId()).containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test
     void undecodableImageAndMissingBlobGoToTheDeadLetterTopicWithTheReason() {
         byte[] garbage = "not really a jpeg".getBytes(StandardCharsets.UTF_8);
-        ImageReceived undecodable = received("case-inf-2", store.put(garbage), garbage);
+        ImageReceived undecodable = ReceivedImages.stored(store, "case-inf-2", garbage);
         byte[] neverStored = "never stored".getBytes(StandardCharsets.UTF_8);
-        ImageReceived missing = received("case-inf-3", ImageStore.keyOf(Sha256.hex(neverStored)), neverStored);
-        byte[] jpeg = new SyntheticCytologyGenerator().generate(12, BethesdaCategory.II).jpegBytes();
-        ImageReceived good = received("case-inf-4", store.put(jpeg), jpeg);
+        ImageReceived missing = ReceivedImages.referring("case-inf-3", ReceivedImages.keyOf(neverStored), neverStored);
+        ImageReceived good = ReceivedImages.stored(store, "case-inf-4", generator.generate(12, BethesdaCategory.II).jpegBytes());
 
-        writer.send(Topics.IMAGES, undecodable.getCaseId(), undecodable);
-        writer.send(Topics.IMAGES, missing.getCaseId(), missing);
-        writer.send(Topics.IMAGES, good.getCaseId(), good);
+        writer.sendAll(Topics.IMAGES, List.of(undecodable, missing, good), ImageReceived::getCaseId);
 
         var letters = reader.read(Topics.DEAD_LETTER, DeadLetter.class,
-                d -> d.getImageId().equals(undecodable.getImageId()) || d.getImageId().equals(missing.getImageId()),
+                d -> undecodable.getImageId().equals(d.getImageId()) || missing.getImageId().equals(d.getImageId()),
                 found -> found.size() >= 2, Duration.ofSeconds(30));
         assertThat(letters).extracting(r -> r.value().getReason())
                 .anySatisfy(reason -> assertThat(reason).contains("cannot be decoded"))
@@ -84,16 +98,19 @@ class ImageConsumerTest {
                 found -> !found.isEmpty(), Duration.ofSeconds(30))).as("the stream goes on").hasSize(1);
     }
 
-    private static ImageReceived received(String caseId, String key, byte[] bytes) {
-        return ImageReceived.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setImageId(UUID.randomUUID().toString())
-                .setCaseId(caseId)
-                .setHospitalId("hospital-test")
-                .setReceivedAt(Instant.now())
-                .setImage(ImageRef.newBuilder().setKey(key).setSha256(Sha256.hex(bytes)).setMediaType("image/jpeg")
-                        .setSizeBytes(bytes.length).setWidth(1024).setHeight(768).build())
-                .setSource("test")
-                .build();
+    /** The event may overtake its bytes (a bucket that is eventually consistent): the read is retried. */
+    @Test
+    void aBlobThatAppearsShortlyAfterItsEventIsStillPredicted() throws InterruptedException {
+        byte[] jpeg = generator.generate(13, BethesdaCategory.V).jpegBytes();
+        ImageReceived late = ReceivedImages.referring("case-inf-5", ReceivedImages.keyOf(jpeg), jpeg);
+
+        writer.send(Topics.IMAGES, late.getCaseId(), late);
+        Thread.sleep(150);
+        store.put(jpeg);
+
+        assertThat(reader.read(Topics.PREDICTIONS, PredictionMade.class, p -> p.getImageId().equals(late.getImageId()),
+                found -> !found.isEmpty(), Duration.ofSeconds(30))).hasSize(1);
+        assertThat(reader.read(Topics.DEAD_LETTER, DeadLetter.class, d -> late.getImageId().equals(d.getImageId()),
+                found -> false, Duration.ofSeconds(2))).isEmpty();
     }
 }

@@ -11,6 +11,8 @@ public final class ShippedModels {
 
     public static final String BASIC = "thyroideffi-basic";
     public static final String PREMIUM = "thyroideffi-premium";
+    /** Another encoder, input size and normalisation (MobileNetV2, 160x160, ImageNet mean/std). */
+    public static final String MOBILENET = "mobilenetv2-160";
 
     private ShippedModels() {
     }

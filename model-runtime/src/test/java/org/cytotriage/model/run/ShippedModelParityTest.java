@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShippedModelParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM, ShippedModels.MOBILENET})
     void probabilitiesFromTheReferenceImagesMatchPyTorch(String model) throws IOException {
         Path directory = ShippedModels.directory(model);
         ReferenceCases reference = ReferenceCases.read(directory);
@@ -49,7 +49,7 @@ class ShippedModelParityTest {
      * the record, and a decoder that drifts would fail this test before it skewed predictions.
      */
     @ParameterizedTest
-    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM, ShippedModels.MOBILENET})
     void fromTheOriginalJpegsProbabilitiesMatchPyTorchToo(String model) throws IOException {
         Path directory = ShippedModels.directory(model);
         ReferenceCases reference = ReferenceCases.read(directory);

@@ -113,6 +113,20 @@ public final class ManagedProcess {
         process = null;
     }
 
+    /** SIGKILL, no shutdown hooks: what a crashed machine or an OOM kill looks like to the others. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());

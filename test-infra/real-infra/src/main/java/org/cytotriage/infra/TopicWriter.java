@@ -1,14 +1,19 @@
 package org.cytotriage.infra;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -23,6 +28,11 @@ public final class TopicWriter {
     }
 
     public void send(String topic, String key, SpecificRecord event) {
+        sendAll(topic, List.of(event), e -> key);
+    }
+
+    /** Publishes the events in order through one producer, and waits until the broker has them all. */
+    public <T extends SpecificRecord> void sendAll(String topic, List<T> events, Function<T, String> key) {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -30,7 +40,13 @@ public final class TopicWriter {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
                 "apicurio.registry.url", infra.registry().apiUrl(),
                 "apicurio.registry.auto-register", "true"))) {
-            producer.send(new ProducerRecord<>(topic, key, event)).get(30, TimeUnit.SECONDS);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (T event : events) {
+                sent.add(producer.send(new ProducerRecord<>(topic, key.apply(event), event)));
+            }
+            for (Future<RecordMetadata> ack : sent) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
