@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # Reproduces the shipped demo models under models/ (NOT FOR CLINICAL USE): installs Debian's
-# PyTorch, builds the synthetic data generator, writes the site A and site B datasets and trains
-# Basic and Premium on them. About 45 minutes on 2 cores.
+# PyTorch, builds the synthetic data generator, writes the datasets and trains Basic, Premium and
+# the MobileNetV2 variant on them. About an hour on 2 cores.
 #
 #   training/train-demo-models.sh [--epochs N] [other train.py options]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${root}"
 
-count=2400   # per site: 70/15/15 % train/validation/test
-seed=2026    # one seed for both sites: site B's test split holds the same cells, stained at site B
 data="${root}/training/target/demo-data"
 
 training/install.sh
 ./mvnw -q -B -DskipTests install -pl synthetic-cytology -am
-generator=(java -jar synthetic-cytology/target/synthetic-cytology-0.1.0-SNAPSHOT.jar --count "${count}" --seed "${seed}" --format jpeg)
-"${generator[@]}" --site A --out "${data}/site-a"
-"${generator[@]}" --site B --out "${data}/site-b"
+generator=(java -jar synthetic-cytology/target/synthetic-cytology-0.1.0-SNAPSHOT.jar --format jpeg)
+# Training data: 2,400 cases, 70/15/15 % train/validation/test. One seed for both sites: site B holds
+# the same cells, stained and photographed at site B.
+"${generator[@]}" --count 2400 --seed 2026 --site A --out "${data}/site-a"
+"${generator[@]}" --count 2400 --seed 2026 --site B --out "${data}/site-b"
+# Held out from the Basic network's training: half of the val split trains the Premium head, half
+# selects it and fits the temperatures; the test split (800 cases per site) gives the metrics.
+"${generator[@]}" --count 1600 --seed 2027 --split 0,0.5,0.5 --site A --out "${data}/holdout-a"
+"${generator[@]}" --count 1600 --seed 2027 --split 0,0.5,0.5 --site B --out "${data}/holdout-b"
 
 cd training
-/usr/bin/python3 -B train.py --data "${data}/site-a" --site-b "${data}/site-b" --out "${root}/models" "$@"
+/usr/bin/python3 -B train.py --data "${data}/site-a" --site-b "${data}/site-b" \
+    --holdout "${data}/holdout-a" --holdout-b "${data}/holdout-b" --out "${root}/models" "$@"
+# The second encoder (MobileNetV2, 160x160, ImageNet normalisation) on the same data.
+/usr/bin/python3 -B train_variant.py --data "${data}/site-a" --site-b "${data}/site-b" \
+    --holdout "${data}/holdout-a" --holdout-b "${data}/holdout-b" --out "${root}/models"

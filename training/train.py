@@ -59,6 +59,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--views-cache", type=Path, help="13-view Basic outputs: loaded if the file exists, else saved there")
     p.add_argument("--head-epochs", type=int, default=200)
     p.add_argument("--head-cases", type=int, default=1000, help="training cases whose 13 views train the head")
+    p.add_argument("--holdout", type=Path,
+                   help="independent site A dataset (val and test splits) the Basic network never saw: the first half "
+                        "of its val split trains the Premium head, the second half selects it and fits both "
+                        "temperatures, its test split is site A's test")
+    p.add_argument("--holdout-b", type=Path, help="the holdout's seeds at site B; its test split is site B's test")
     p.add_argument("--limit", type=int, help="cap every split (smoke runs)")
     p.add_argument("--references", type=int, default=4, help="reference cases written for parity tests")
     p.add_argument("--threads", type=int, default=2)
@@ -221,6 +226,16 @@ def dataset_manifest(directory: Path) -> dict:
     return json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
 
 
+def training_data_manifest(args) -> dict:
+    """The training dataset's manifest, with the held-out datasets' seeds and counts when used."""
+    manifest = dataset_manifest(args.data)
+    if getattr(args, "holdout", None):
+        sites = [("siteA", args.holdout)] + ([("siteB", args.holdout_b)] if args.holdout_b else [])
+        manifest["holdout"] = {site: {k: dataset_manifest(d)[k] for k in ("generator", "seed", "splitSeed", "site", "counts")}
+                               for site, d in sites}
+    return manifest
+
+
 def choose_references(test: data.Split, count: int) -> list[int]:
     """One case per group first, then Bethesda V and further cases, in dataset order."""
     chosen: list[int] = []
@@ -288,7 +303,7 @@ def model_card(args, *, name, variant, architecture, onnx_path, preprocessing, o
         "classOrder": list(CLASS_ORDER),
         "preprocessing": preprocessing,
         "calibration": {"temperature": round(temperature, 6),
-                        "method": f"temperature scaling, NLL on the synthetic validation split (n={n_val})"},
+                        "method": f"temperature scaling, NLL on the synthetic calibration cases (n={n_val})"},
         "outputs": outputs,
         "gradCam": {"layer": "features (last block, 1280x7x7)" + (" of each view" if variant == "PREMIUM" else ""),
                     "closedForm": "ReLU(sum_k W[c,k]/(h*w) * A_k)", "output": outputs["classActivationMaps"]},
@@ -297,7 +312,8 @@ def model_card(args, *, name, variant, architecture, onnx_path, preprocessing, o
         "training": {**training, "threads": args.threads, "seed": args.seed,
                      "data": {"generator": manifest["generator"], "seed": manifest["seed"],
                               "splitSeed": manifest["splitSeed"], "site": manifest["site"],
-                              "settings": manifest["settings"], "counts": manifest["counts"]}},
+                              "settings": manifest["settings"], "counts": manifest["counts"],
+                              **({"holdout": manifest["holdout"]} if "holdout" in manifest else {})}},
         "metrics": metric_sets,
         "notes": "Trained from scratch on SYNTHETIC cytology images; the metrics are on the synthetic test "
                  "split and say nothing about real smears.",
@@ -329,10 +345,22 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     train = data.load_split(args.data, "train", args.limit)
     validation = data.load_split(args.data, "val", args.limit)
-    test_a = data.load_split(args.data, "test", args.limit)
-    test_b = data.load_split(args.site_b, "test", args.limit) if args.site_b else None
-    log(f"loaded train {len(train)}, validation {len(validation)}, test A {len(test_a)}"
-        f", test B {len(test_b) if test_b else 0} in {time.monotonic() - started:.0f} s")
+    if args.holdout:
+        # On its own training images the Basic network is more confident, tiles included, than on
+        # unseen ones; a head trained on those outputs learns to trust tiles too much. Held-out
+        # outputs teach it the trust they deserve, and a larger test split measures ECE more tightly.
+        head_train, calibration = data.halves(data.load_split(args.holdout, "val", args.limit))
+        test_a = data.load_split(args.holdout, "test", args.limit)
+        test_b = data.load_split(args.holdout_b, "test", args.limit) if args.holdout_b else None
+    else:
+        head_train = data.Split(train.cases[:args.head_cases], train.pixels[:args.head_cases],
+                                train.tile_lesion[:args.head_cases])
+        calibration = validation
+        test_a = data.load_split(args.data, "test", args.limit)
+        test_b = data.load_split(args.site_b, "test", args.limit) if args.site_b else None
+    log(f"loaded train {len(train)}, validation {len(validation)}, head training {len(head_train)}, "
+        f"calibration {len(calibration)}, test A {len(test_a)}, test B {len(test_b) if test_b else 0} "
+        f"in {time.monotonic() - started:.0f} s")
     tests = {"siteA": test_a, **({"siteB": test_b} if test_b else {})}
 
     if args.checkpoint and args.checkpoint.exists():
@@ -347,31 +375,28 @@ def main(argv: list[str]) -> int:
         if args.checkpoint:
             args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
             torch.save({"weights": net.state_dict(), "training": basic_training}, args.checkpoint)
-    val_logits = basic_logits(net, validation)
-    basic_t = metrics.fit_temperature(val_logits, validation.labels)
+    basic_t = metrics.fit_temperature(basic_logits(net, calibration), calibration.labels)
     basic_metrics = {site: metrics.report(basic_logits(net, split), split.labels, [c.bethesda for c in split.cases],
                                           basic_t) for site, split in tests.items()}
     log(f"basic: temperature {basic_t:.3f}; " + ", ".join(
         f"{site} macro-F1 {m['macroF1']:.4f}" for site, m in basic_metrics.items()))
 
     started = time.monotonic()
-    head_train = data.Split(train.cases[:args.head_cases], train.pixels[:args.head_cases],
-                            train.tile_lesion[:args.head_cases])
     if args.views_cache and args.views_cache.exists():
         view_sets, view_seconds = torch.load(args.views_cache)
         log(f"premium: loaded 13-view outputs from {args.views_cache}")
     else:
         view_sets = {name: view_logits(net, split) for name, split in
-                     {"train": head_train, "validation": validation, **tests}.items()}
+                     {"train": head_train, "calibration": calibration, **tests}.items()}
         view_seconds = time.monotonic() - started
         if args.views_cache:
             torch.save((view_sets, view_seconds), args.views_cache)
     log(f"premium: 13-view outputs of {sum(len(v) for v in view_sets.values())} cases in {view_seconds:.0f} s")
     head, head_training = train_head(args, view_sets["train"], head_train.labels,
-                                     view_sets["validation"], validation.labels)
+                                     view_sets["calibration"], calibration.labels)
     with torch.no_grad():
         head_logits = {name: head(v) for name, v in view_sets.items()}
-    premium_t = metrics.fit_temperature(head_logits["validation"], validation.labels)
+    premium_t = metrics.fit_temperature(head_logits["calibration"], calibration.labels)
     premium_metrics = {site: metrics.report(head_logits[site], split.labels, [c.bethesda for c in split.cases],
                                             premium_t) for site, split in tests.items()}
     log(f"premium: temperature {premium_t:.3f}; " + ", ".join(
@@ -379,7 +404,7 @@ def main(argv: list[str]) -> int:
 
     references = choose_references(test_a, args.references)
     images = write_reference_images(test_a, args.data, references, args.out / "reference-images")
-    manifest = dataset_manifest(args.data)
+    manifest = training_data_manifest(args)
 
     basic_dir = args.out / "thyroideffi-basic"
     basic_dir.mkdir(parents=True, exist_ok=True)
@@ -389,7 +414,7 @@ def main(argv: list[str]) -> int:
         args, name="thyroideffi-basic", variant="BASIC", architecture="torchvision efficientnet_b0, 3-class head",
         onnx_path=basic_dir / "model.onnx", preprocessing=BASIC_PREPROCESSING,
         outputs={"logits": "logits", "features": "features", "classActivationMaps": "class_activation_maps"},
-        temperature=basic_t, n_val=len(validation), training=basic_training, metric_sets=basic_metrics,
+        temperature=basic_t, n_val=len(calibration), training=basic_training, metric_sets=basic_metrics,
         manifest=manifest, created_at=created_at))
     write_json(basic_dir / "reference.json", {
         "notice": NOTICE, "model": "thyroideffi-basic", "temperature": basic_t,
@@ -406,7 +431,7 @@ def main(argv: list[str]) -> int:
         onnx_path=premium_dir / "model.onnx", preprocessing=PREMIUM_PREPROCESSING,
         outputs={"logits": "logits", "viewLogits": "view_logits", "features": "features",
                  "classActivationMaps": "class_activation_maps"},
-        temperature=premium_t, n_val=len(validation),
+        temperature=premium_t, n_val=len(calibration),
         training={**basic_training, **head_training, "headCases": len(head_train),
                   "viewOutputSeconds": round(view_seconds, 1)},
         metric_sets=premium_metrics, manifest=manifest, created_at=created_at))

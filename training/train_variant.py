@@ -28,7 +28,7 @@ from torchvision.models import mobilenet_v2
 
 from cytotriage_training import data, metrics
 from cytotriage_training.export import ExportWrapper, export_onnx, gradcam_autograd, verify_onnx
-from train import (NOTICE, choose_references, dataset_manifest, log, model_card, rounded, write_json,
+from train import (NOTICE, choose_references, log, model_card, rounded, training_data_manifest, write_json,
                    write_reference_images)
 
 NAME = "mobilenetv2-160"
@@ -49,6 +49,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--holdout", type=Path, help="as for train.py: the second half of its val split fits the "
+                                                 "temperature, its test split is site A's test")
+    p.add_argument("--holdout-b", type=Path, help="as for train.py: its test split is site B's test")
     p.add_argument("--limit", type=int, help="cap every split (smoke runs)")
     p.add_argument("--references", type=int, default=4)
     p.add_argument("--threads", type=int, default=2)
@@ -131,16 +134,22 @@ def main(argv: list[str]) -> int:
     log(f"{NOTICE}: training {NAME} on synthetic data from {args.data}")
     train_split = data.load_split(args.data, "train", args.limit)
     validation = data.load_split(args.data, "val", args.limit)
-    tests = {"siteA": data.load_split(args.data, "test", args.limit)}
-    if args.site_b:
-        tests["siteB"] = data.load_split(args.site_b, "test", args.limit)
+    calibration = validation
+    test_source, test_source_b = args.data, args.site_b
+    if args.holdout:
+        _, calibration = data.halves(data.load_split(args.holdout, "val", args.limit))
+        test_source, test_source_b = args.holdout, args.holdout_b
+    tests = {"siteA": data.load_split(test_source, "test", args.limit)}
+    if test_source_b:
+        tests["siteB"] = data.load_split(test_source_b, "test", args.limit)
 
     net, training = train(args, train_split, validation)
-    temperature = metrics.fit_temperature(logits_of(net, validation), validation.labels)
+    temperature = metrics.fit_temperature(logits_of(net, calibration), calibration.labels)
     reports = {site: metrics.report(logits_of(net, split), split.labels, [c.bethesda for c in split.cases], temperature)
                for site, split in tests.items()}
     log(f"{NAME}: temperature {temperature:.3f}; " + ", ".join(f"{s} macro-F1 {m['macroF1']:.4f}" for s, m in reports.items()))
 
+    manifest = training_data_manifest(args)
     out = args.out / NAME
     out.mkdir(parents=True, exist_ok=True)
     features = net.features(torch.zeros(1, 3, SIZE, SIZE)).shape[1:]
@@ -149,8 +158,8 @@ def main(argv: list[str]) -> int:
     card = model_card(args, name=NAME, variant="BASIC", architecture=f"torchvision mobilenet_v2, 3-class head, {SIZE}x{SIZE}",
                       onnx_path=out / "model.onnx", preprocessing=PREPROCESSING,
                       outputs={"logits": "logits", "features": "features", "classActivationMaps": "class_activation_maps"},
-                      temperature=temperature, n_val=len(validation), training=training, metric_sets=reports,
-                      manifest=dataset_manifest(args.data), created_at=created_at)
+                      temperature=temperature, n_val=len(calibration), training=training, metric_sets=reports,
+                      manifest=manifest, created_at=created_at)
     card["gradCam"]["layer"] = f"features (last block, {'x'.join(map(str, features))})"
     write_json(out / "model-card.json", card)
 

@@ -134,3 +134,10 @@ def all_views(pixels: torch.Tensor) -> torch.Tensor:
     views = torch.cat([resize(x).unsqueeze(1), resize(tiles).reshape(n, TILE_ROWS * TILE_COLS, 3, VIEW_SIZE, VIEW_SIZE)],
                       dim=1)
     return views
+
+
+def halves(split: Split) -> tuple[Split, Split]:
+    """The first and the second half of a split, in order."""
+    half = len(split) // 2
+    return (Split(split.cases[:half], split.pixels[:half], split.tile_lesion[:half]),
+            Split(split.cases[half:], split.pixels[half:], split.tile_lesion[half:]))

@@ -1,6 +1,5 @@
 package org.cytotriage.ingest.validation;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -13,8 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Decides whether bytes are an image CytoTriage accepts: a JPEG, PNG or TIFF by its magic bytes,
- * within the size and dimension bounds (read from the header before decoding, against
- * decompression bombs), and fully decodable.
+ * within the size and dimension bounds (read from the header, against decompression bombs), and
+ * structurally whole ({@link ImageIntegrity}). The pixels are decoded once, by inference-service.
  */
 @ApplicationScoped
 public class ImageValidator {
@@ -45,9 +44,10 @@ public class ImageValidator {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 checkDimensions(width, height);
-                BufferedImage decoded = reader.read(0);
-                if (decoded == null) {
-                    throw new InvalidImageException("the " + format.mediaType() + " image could not be decoded", false);
+                String damage = ImageIntegrity.problem(format, bytes);
+                if (damage != null) {
+                    throw new InvalidImageException("the " + format.mediaType() + " image is damaged and cannot be decoded: "
+                            + damage, false);
                 }
                 return new ValidatedImage(bytes, format, width, height);
             } finally {

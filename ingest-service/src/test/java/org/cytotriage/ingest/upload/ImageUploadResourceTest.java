@@ -97,6 +97,17 @@ class ImageUploadResourceTest {
     }
 
     @Test
+    void truncatedJpegIsRefusedWith422Problem() {
+        byte[] jpeg = TestImages.encoded("jpg", 5);
+        byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
+        given().contentType("image/jpeg").header("X-Hospital-Id", "hospital-a").body(truncated)
+                .when().post("/api/v1/cases/case-bad-5/images")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("end-of-image marker"));
+        assertThat(publishedForCase("case-bad-5")).isEmpty();
+    }
+
+    @Test
     void missingHospitalIsRefusedWith422Problem() {
         given().multiPart("image", "smear.png", TestImages.encoded("png", 4), "image/png")
                 .when().post("/api/v1/cases/case-bad-3/images")
