@@ -403,7 +403,7 @@ def main(argv: list[str]) -> int:
         f"{site} macro-F1 {m['macroF1']:.4f}" for site, m in premium_metrics.items()))
 
     references = choose_references(test_a, args.references)
-    images = write_reference_images(test_a, args.data, references, args.out / "reference-images")
+    images = write_reference_images(test_a, args.holdout or args.data, references, args.out / "reference-images")
     manifest = training_data_manifest(args)
 
     basic_dir = args.out / "thyroideffi-basic"

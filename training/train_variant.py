@@ -165,7 +165,7 @@ def main(argv: list[str]) -> int:
 
     test = tests["siteA"]
     indices = choose_references(test, args.references)
-    images = write_reference_images(test, args.data, indices, args.out / "reference-images")
+    images = write_reference_images(test, test_source, indices, args.out / "reference-images")
     cases = []
     for i, image in zip(indices, images):
         logits, _, cams = gradcam_autograd(net, view(test.pixels[i:i + 1]))

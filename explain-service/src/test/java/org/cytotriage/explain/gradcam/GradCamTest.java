@@ -26,6 +26,12 @@ class GradCamTest {
      * From the reference image to the class activation maps ONNX Runtime computes (what inference
      * puts in PredictionMade), through explain's Grad-CAM, against PyTorch autograd Grad-CAM (hooks
      * on the last feature block) of every class, and of every view for the multi-region model.
+     *
+     * <p>Maps are compared normalised to the image's strongest class map (one scale per view), and
+     * each map also normalised to its own peak, as displayed, when that peak is at least a tenth of
+     * the strongest: a class with almost no evidence has a peak near 0.002, where float32 noise of
+     * about 3e-7 between ONNX Runtime and PyTorch (measured) would be magnified 400 times by its own
+     * normalisation.
      */
     @ParameterizedTest
     @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM})
@@ -39,14 +45,28 @@ class GradCamTest {
                 ModelOutput output = loaded.run(List.of(input)).get(0);
                 assertThat(output.activationMaps().length).isEqualTo(c.gradCam().length);
                 for (int view = 0; view < c.gradCam().length; view++) {
+                    float strongest = 0;
+                    for (float[] map : c.gradCam()[view]) {
+                        strongest = Math.max(strongest, peak(map));
+                    }
                     for (int k = 0; k < 3; k++) {
-                        Heatmap heatmap = GradCam.fromActivationMap(output.mapRows(), output.mapCols(),
-                                output.activationMaps()[view][k]);
-                        float[] expected = normalised(c.gradCam()[view][k]);
+                        float[] expected = c.gradCam()[view][k];
+                        float[] actual = output.activationMaps()[view][k];
                         for (int i = 0; i < expected.length; i++) {
-                            assertThat(heatmap.values()[i])
-                                    .as("%s %s view %d class %d cell %d", model, c.png().getFileName(), view, k, i)
-                                    .isCloseTo(expected[i], within(1e-4f));
+                            assertThat(Math.max(actual[i], 0f) / strongest)
+                                    .as("%s %s view %d class %d cell %d, on the image's scale", model,
+                                            c.png().getFileName(), view, k, i)
+                                    .isCloseTo(expected[i] / strongest, within(1e-4f));
+                        }
+                        if (peak(expected) >= 0.1f * strongest) {
+                            Heatmap heatmap = GradCam.fromActivationMap(output.mapRows(), output.mapCols(), actual);
+                            float own = peak(expected);
+                            for (int i = 0; i < expected.length; i++) {
+                                assertThat(heatmap.values()[i])
+                                        .as("%s %s view %d class %d cell %d, as displayed", model, c.png().getFileName(),
+                                                view, k, i)
+                                        .isCloseTo(expected[i] / own, within(1e-4f));
+                            }
                         }
                         compared++;
                     }
@@ -67,15 +87,11 @@ class GradCamTest {
         assertThatThrownBy(() -> GradCam.fromActivationMap(7, 7, new float[48])).hasMessageContaining("needs 49 values");
     }
 
-    private static float[] normalised(float[] map) {
+    private static float peak(float[] map) {
         float max = 0;
         for (float v : map) {
             max = Math.max(max, v);
         }
-        float[] out = new float[map.length];
-        for (int i = 0; i < map.length; i++) {
-            out[i] = max > 0 ? map[i] / max : 0;
-        }
-        return out;
+        return max;
     }
 }
