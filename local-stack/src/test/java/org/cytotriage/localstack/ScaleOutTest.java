@@ -13,7 +13,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
@@ -29,7 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class ScaleOutTest {
 
-    private static final int IMAGES = 120;
+    private static final int IMAGES = 300;
 
     @Test
     void killingOneOfTwoInferenceReplicasMidStreamLosesNoImageAndRecordsNoneTwice() throws Exception {
@@ -37,25 +42,35 @@ class ScaleOutTest {
                 .withReplicas("inference-service", 2);
         try (LocalStack stack = LocalStack.start(layout)) {
             SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
+            List<byte[]> jpegs = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                jpegs.add(generator.generate(7000 + i, BethesdaCategory.values()[i % 6]).jpegBytes());
+            }
             HttpClient http = HttpClient.newHttpClient();
             ObjectMapper json = new ObjectMapper();
-            List<String> imageIds = new ArrayList<>();
-            for (int i = 0; i < IMAGES; i++) {
-                byte[] jpeg = generator.generate(7000 + i, BethesdaCategory.values()[i % 6]).jpegBytes();
-                HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
-                        URI.create(stack.url("ingest-service") + "/api/v1/cases/scale-" + i + "/images"))
-                        .header("Content-Type", "image/jpeg").header("X-Hospital-Id", "hospital-scale")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(accepted.statusCode()).isEqualTo(202);
-                imageIds.add(json.readTree(accepted.body()).get("imageId").asText());
-            }
-            // Mid-stream: some predictions on record, most images still to do.
+            List<String> imageIds = Collections.synchronizedList(new ArrayList<>());
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            Future<?> sending = sender.submit(() -> {
+                for (int i = 0; i < IMAGES; i++) {
+                    HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
+                            URI.create(stack.url("ingest-service") + "/api/v1/cases/scale-" + i + "/images"))
+                            .header("Content-Type", "image/jpeg").header("X-Hospital-Id", "hospital-scale")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(jpegs.get(i % jpegs.size()))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(accepted.statusCode()).isEqualTo(202);
+                    imageIds.add(json.readTree(accepted.body()).get("imageId").asText());
+                }
+                return null;
+            });
+            // Mid-stream: some predictions on record, images still arriving.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> predictionsOnRecord(stack) >= 10);
+                    .until(() -> predictionsOnRecord(stack) >= 20);
             long atKill = predictionsOnRecord(stack);
             stack.processes("inference-service").get(1).kill();
             System.out.printf("killed inference-service-2 with %d of %d predictions on record%n", atKill, IMAGES);
-            assertThat(atKill).as("killed mid-stream").isLessThan(IMAGES);
+            assertThat(sending.isDone()).as("killed while images were still arriving").isFalse();
+            sending.get(3, TimeUnit.MINUTES);
+            sender.shutdown();
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> predictionsOnRecord(stack) >= IMAGES);

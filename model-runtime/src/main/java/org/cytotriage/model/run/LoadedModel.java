@@ -34,6 +34,10 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelCard card;
     private final OrtSession session;
     private final Set<String> requestedOutputs;
+    // One input buffer per calling thread, grown as needed and reused: direct and in native order,
+    // ONNX Runtime reads it in place. Allocating one per run (15 MB for two Premium images) made the
+    // JVM hit its direct-memory limit and stall in System.gc() under load (measured).
+    private final ThreadLocal<FloatBuffer> inputBuffers = new ThreadLocal<>();
 
     private LoadedModel(ModelCard card, OrtSession session) {
         this.card = card;
@@ -81,9 +85,7 @@ public final class LoadedModel implements AutoCloseable {
     public List<ModelOutput> run(List<float[]> inputs) {
         ModelCard.Preprocessing spec = card.preprocessing();
         int length = ModelInputs.length(card);
-        // Direct and in native order, ONNX Runtime reads the batch in place instead of copying it again.
-        FloatBuffer batch = ByteBuffer.allocateDirect(inputs.size() * length * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        FloatBuffer batch = inputBuffer(inputs.size() * length);
         for (float[] input : inputs) {
             if (input.length != length) {
                 throw new IllegalArgumentException("input of " + input.length + " floats, model " + card.name()
@@ -108,6 +110,17 @@ public final class LoadedModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on model " + card.name() + " " + card.version(), e);
         }
+    }
+
+    private FloatBuffer inputBuffer(int floats) {
+        FloatBuffer buffer = inputBuffers.get();
+        if (buffer == null || buffer.capacity() < floats) {
+            buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            inputBuffers.set(buffer);
+        }
+        buffer.clear();
+        buffer.limit(floats);
+        return buffer;
     }
 
     private static OnnxTensor output(OrtSession.Result result, String name) {
