@@ -97,6 +97,29 @@ final class EndToEnd implements AutoCloseable {
         return new Load(count, count / ((last - start) / 1e9), latency);
     }
 
+    /**
+     * The inference service's own per-stage figures (its Prometheus metrics): mean time to prepare
+     * one image, mean ONNX Runtime run and mean images per run, to see where end-to-end time goes.
+     */
+    String inferenceStages() throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(stack.url("inference-service") + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double prepareCount = metric(metrics, "cytotriage_inference_prepare_seconds_count");
+        double prepareSum = metric(metrics, "cytotriage_inference_prepare_seconds_sum");
+        double runs = metric(metrics, "cytotriage_inference_model_seconds_count");
+        double modelSum = metric(metrics, "cytotriage_inference_model_seconds_sum");
+        double images = metric(metrics, "cytotriage_inference_batch_size_sum");
+        return String.format(java.util.Locale.ROOT,
+                "inside inference-service: prepare %.1f ms per image (%d images), ONNX Runtime %.1f ms per run of %.1f images on average (%.1f ms per image), %d runs",
+                1000 * prepareSum / prepareCount, (long) prepareCount, 1000 * modelSum / runs, images / runs,
+                1000 * modelSum / images, (long) runs);
+    }
+
+    private static double metric(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
     private String post(byte[] jpeg) throws Exception {
         String caseId = "bench-" + System.currentTimeMillis() + "-" + cases.incrementAndGet();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(

@@ -108,10 +108,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
                 .withEnvironment("CYTOTRIAGE_INFERENCE_BATCH_SIZE", String.valueOf(plan.batchSize()));
         EndToEnd.Load low;
         EndToEnd.Load saturated;
+        String stages;
         try (LocalStack stack = LocalStack.start(layout); EndToEnd e2e = new EndToEnd(stack)) {
             e2e.lowLoad(images, 4); // first requests pay for JIT and connections
             low = e2e.lowLoad(images, plan.lowLoad());
             saturated = e2e.saturation(images, plan.saturation());
+            stages = e2e.inferenceStages();
         }
         line("");
         line("| end to end: POST -> ingest -> Kafka -> inference -> PredictionMade | images | images/s | p50 ms | p95 ms | p99 ms |");
@@ -120,6 +122,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         row("saturation (4 concurrent senders)", saturated);
         double perCore = saturated.imagesPerSecond() / cores;
         line("");
+        line("- %s", stages);
         line("- end-to-end throughput / bare pipeline: **%.0f %%** (goal: at least 90 %%)", 100 * saturated.imagesPerSecond() / bare);
         line("- per core: **%.1f cases/s/core**, %.1fx the paper's %.1f (Basic goal: at least 14, 5x)", perCore,
                 perCore / PAPER_CASES_PER_SECOND_PER_CORE, PAPER_CASES_PER_SECOND_PER_CORE);
