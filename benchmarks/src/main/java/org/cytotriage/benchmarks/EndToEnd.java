@@ -34,7 +34,9 @@ final class EndToEnd implements AutoCloseable {
 
     private static final int SENDERS = 4;
 
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(SENDERS)).build();
+    /** HTTP/1.1, as hospital systems post images (the JDK client would otherwise upgrade to h2c). */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(SENDERS)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final LocalStack stack;
     private final PredictionListener listener;

@@ -48,6 +48,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmarks/target/inference-benchmark.md", description = "the report, as markdown")
     Path out;
 
+    @Option(names = "--inference-cpus", description = "binds inference-service to these CPUs (a taskset list); start "
+            + "this benchmark on the other CPUs (taskset), so the load generator, ingest and the broker stay off them")
+    String inferenceCpus;
+
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final List<String> report = new ArrayList<>();
 
@@ -63,10 +67,15 @@ public final class InferenceBenchmark implements Callable<Integer> {
         line("%d cores (%s), Java %s, %s; %d distinct synthetic 1024x768 JPEGs (%.0f KB on average), NOT FOR CLINICAL USE.",
                 cores, System.getProperty("os.arch"), System.getProperty("java.version"), "ONNX Runtime 1.23.2",
                 images.jpegs().size(), images.meanKilobytes());
+        if (inferenceCpus != null) {
+            line("");
+            line("Isolated: inference-service alone on CPU %s; this benchmark (bare measurements, load generator, "
+                    + "listener), the broker, the registry and ingest-service on the other %d.", inferenceCpus, cores);
+        }
         for (String name : models) {
             Plan plan = name.equals("premium")
                     ? new Plan(ShippedModels.PREMIUM, 2, scaled(24), scaled(12), scaled(60))
-                    : new Plan(ShippedModels.BASIC, 8, scaled(320), scaled(40), scaled(800));
+                    : new Plan(ShippedModels.BASIC, 4, scaled(320), scaled(40), scaled(800));
             measure(plan, images);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -80,7 +89,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
         Path directory = ProjectLayout.locate().root().resolve("models").resolve(plan.model());
         line("");
         line("## %s", plan.model());
-        double bare;
         double sequential;
         try (LoadedModel model = LoadedModel.load(directory, SessionSettings.threads(cores))) {
             var inputs = BareModel.inputs(model, images, 16);
@@ -94,25 +102,37 @@ public final class InferenceBenchmark implements Callable<Integer> {
                 sessionSettings(directory, inputs);
             }
             sequential = BarePipeline.sequentialImagesPerSecond(model, images.stream(Math.min(32, plan.pipelineImages())));
-            bare = BarePipeline.imagesPerSecond(model, images.stream(plan.pipelineImages()), plan.batchSize(), cores);
+        }
+        // the service's own set-up: single-threaded runs, as many at once as there are cores
+        double bare;
+        try (LoadedModel model = LoadedModel.load(directory, SessionSettings.threads(1))) {
+            bare = BarePipeline.imagesPerSecond(model, images.stream(plan.pipelineImages()), plan.batchSize(), cores, cores);
         }
         line("");
         line("| in-process pipeline: decode + preprocess + ONNX Runtime | images/s |");
         line("|---|---|");
         line("| one thread in turn, batch 1 (baseline) | %.1f |", sequential);
-        line("| overlapped (%d preparing threads), batch %d: **bare pipeline** | %.1f (%.2fx) |", cores,
-                plan.batchSize(), bare, bare / sequential);
+        line("| overlapped as in the service (%d callers, %d preparing threads, %d single-threaded runs at once), batch %d: "
+                + "**bare pipeline** | %.1f (%.2fx) |", BarePipeline.CALLERS, cores, cores, plan.batchSize(), bare, bare / sequential);
 
         LocalStack.Layout layout = LocalStack.Layout.only("ingest-service", "inference-service")
                 .withEnvironment("MODEL_DIR", directory.toString())
                 .withEnvironment("CYTOTRIAGE_INFERENCE_BATCH_SIZE", String.valueOf(plan.batchSize()));
+        if (inferenceCpus != null) {
+            layout = layout.withCpus("inference-service", inferenceCpus);
+        }
         EndToEnd.Load low;
         EndToEnd.Load saturated;
         String stages;
+        List<String> cpu;
         try (LocalStack stack = LocalStack.start(layout); EndToEnd e2e = new EndToEnd(stack)) {
             e2e.lowLoad(images, 4); // first requests pay for JIT and connections
             low = e2e.lowLoad(images, plan.lowLoad());
+            // the services' JIT compilers take a good share of the cores for their first few hundred images
+            e2e.saturation(images, Math.max(8, plan.saturation() / 2));
+            CpuLedger ledger = new CpuLedger();
             saturated = e2e.saturation(images, plan.saturation());
+            cpu = ledger.rows();
             stages = e2e.inferenceStages();
         }
         line("");
@@ -120,7 +140,12 @@ public final class InferenceBenchmark implements Callable<Integer> {
         line("|---|---|---|---|---|---|");
         row("low load (one image in flight)", low);
         row("saturation (4 concurrent senders)", saturated);
+        // isolated, inference-service has as many CPUs as this process (taskset lists of equal size)
         double perCore = saturated.imagesPerSecond() / cores;
+        line("");
+        line("| CPU during saturation | CPU s | share of the machine's %d CPUs |", CpuLedger.machineCpus());
+        line("|---|---|---|");
+        cpu.forEach(row -> line("%s", row));
         line("");
         line("- %s", stages);
         line("- end-to-end throughput / bare pipeline: **%.0f %%** (goal: at least 90 %%)", 100 * saturated.imagesPerSecond() / bare);

@@ -30,33 +30,42 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Which services run, how many processes of each, and environment added to every service's
-     * (the production configuration keys, e.g. {@code MODEL_DIR} or {@code CYTOTRIAGE_INFERENCE_BATCH_SIZE}).
+     * (the production configuration keys, e.g. {@code MODEL_DIR} or {@code CYTOTRIAGE_INFERENCE_BATCH_SIZE}),
+     * and the CPUs a service's processes are bound to (a {@code taskset} list such as {@code "1"}).
      */
-    public record Layout(boolean fixedPorts, Map<String, Integer> replicas, Map<String, String> environment) {
+    public record Layout(boolean fixedPorts, Map<String, Integer> replicas, Map<String, String> environment,
+            Map<String, String> cpus) {
 
         public static Layout everything(boolean fixedPorts) {
             Map<String, Integer> one = new LinkedHashMap<>();
             ALL_SERVICES.forEach(name -> one.put(name, 1));
-            return new Layout(fixedPorts, one, Map.of());
+            return new Layout(fixedPorts, one, Map.of(), Map.of());
         }
 
         /** Only these services, one process each, on free ports. */
         public static Layout only(String... services) {
             Map<String, Integer> one = new LinkedHashMap<>();
             List.of(services).forEach(name -> one.put(name, 1));
-            return new Layout(false, one, Map.of());
+            return new Layout(false, one, Map.of(), Map.of());
         }
 
         public Layout withReplicas(String service, int count) {
             Map<String, Integer> changed = new LinkedHashMap<>(replicas);
             changed.put(service, count);
-            return new Layout(fixedPorts, changed, environment);
+            return new Layout(fixedPorts, changed, environment, cpus);
         }
 
         public Layout withEnvironment(String key, String value) {
             Map<String, String> changed = new LinkedHashMap<>(environment);
             changed.put(key, value);
-            return new Layout(fixedPorts, replicas, changed);
+            return new Layout(fixedPorts, replicas, changed, cpus);
+        }
+
+        /** Binds the service's processes to these CPUs, e.g. to keep a load generator off them. */
+        public Layout withCpus(String service, String cpuList) {
+            Map<String, String> changed = new LinkedHashMap<>(cpus);
+            changed.put(service, cpuList);
+            return new Layout(fixedPorts, replicas, environment, changed);
         }
     }
 
@@ -82,7 +91,8 @@ public final class LocalStack implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 int port = layout.fixedPorts() && i == 0 ? FIXED_PORTS.get(name) : FreePorts.next();
                 String instance = count == 1 ? name : name + "-" + (i + 1);
-                processes.add(new ServiceLauncher(root, name, instance, port, environment, infra.workDirectory()));
+                processes.add(new ServiceLauncher(root, name, instance, port, environment, layout.cpus().get(name),
+                        infra.workDirectory()));
             }
             services.put(name, processes);
         });

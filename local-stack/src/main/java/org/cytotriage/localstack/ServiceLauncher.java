@@ -7,6 +7,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.cytotriage.infra.ManagedProcess;
@@ -23,17 +25,22 @@ public final class ServiceLauncher {
     private final int port;
     private final ManagedProcess process;
 
+    /** @param cpus the CPUs the process is bound to (a {@code taskset} list), or null for all */
     ServiceLauncher(Path projectRoot, String name, String instance, int port, Map<String, String> environment,
-            Path logDirectory) {
+            String cpus, Path logDirectory) {
         this.name = name;
         this.port = port;
         Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the project first (./mvnw -DskipTests install)");
         }
-        this.process = new ManagedProcess(instance, ManagedProcess.javaCommand("-Xmx512m", "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
-                environment, logDirectory.resolve(instance + ".log"));
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "--cpu-list", cpus)); // taskset execs java: same process
+        }
+        command.addAll(ManagedProcess.javaCommand("-Xmx512m", "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()));
+        this.process = new ManagedProcess(instance, command, environment, logDirectory.resolve(instance + ".log"));
     }
 
     void start() {

@@ -15,8 +15,12 @@ public interface ModelConfig {
     /** The model served at start-up: a directory with {@code model.onnx} and {@code model-card.json}. */
     Path modelDirectory();
 
-    /** ONNX Runtime intra-op threads per session. */
-    @WithDefault("2")
+    /**
+     * ONNX Runtime intra-op threads per run. One by default: a single-threaded run costs about a
+     * quarter less CPU per image than a two-threaded one and loses nothing when decoding shares the
+     * cores (docs/benchmarks.md); the service runs as many models at once as the cores allow.
+     */
+    @WithDefault("1")
     int intraOpThreads();
 
     @WithDefault("ALL_OPT")
@@ -29,8 +33,11 @@ public interface ModelConfig {
     @WithDefault("false")
     boolean spinning();
 
-    /** Images per ONNX Runtime run. */
-    @WithDefault("8")
+    /**
+     * Images per ONNX Runtime run, at most: a single-threaded Basic run is as fast per image at 4 as at
+     * 1 and slower at 8 or 16 (docs/benchmarks.md); larger batches only hold more memory.
+     */
+    @WithDefault("4")
     int batchSize();
 
     /** Threads that fetch, decode and preprocess images while the model runs; 0 means one per core. */

@@ -47,8 +47,10 @@ public class BatchPipeline {
     BatchPipeline(ImageFetcher fetcher, Classifier classifier, ModelConfig config, MeterRegistry registry) {
         this.fetcher = fetcher;
         this.classifier = classifier;
-        int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
-        this.runner = new PipelinedRunner(config.batchSize(), threads, new Metrics(registry));
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = config.decodeThreads() > 0 ? config.decodeThreads() : cores;
+        int concurrentRuns = Math.max(1, cores / config.intraOpThreads());
+        this.runner = new PipelinedRunner(config.batchSize(), threads, concurrentRuns, new Metrics(registry));
     }
 
     /** One outcome per image, in order; every image of the batch is predicted by {@code model}. */

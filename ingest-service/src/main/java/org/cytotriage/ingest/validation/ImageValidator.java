@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,7 +34,8 @@ public class ImageValidator {
         }
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new InvalidImageException(
                 "the content is not a JPEG, PNG or TIFF image (checked by its leading bytes, not its name)", true));
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // A memory-cached stream: ImageIO.createImageInputStream would copy the upload to a temporary file.
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
                 throw new InvalidImageException("no decoder for this " + format.mediaType() + " content", true);

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** Image bytes to pixels with the JDK's ImageIO (JPEG, PNG, BMP, GIF). */
 public final class ImageDecoder {
@@ -16,7 +17,9 @@ public final class ImageDecoder {
     public static BufferedImage decode(byte[] bytes) {
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+            // ImageIO.read(InputStream) would cache the stream in a temporary file; the bytes are in
+            // memory already. ImageIO.read closes the stream it is given.
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("the image cannot be decoded: " + e.getMessage());
         }

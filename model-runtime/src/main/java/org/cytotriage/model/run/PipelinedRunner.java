@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -15,7 +16,10 @@ import java.util.function.Function;
  * next model batch (fetch, decode, preprocess) while ONNX Runtime runs the current one. At most two
  * model batches of inputs are held at a time: a Premium input is 7.8 MB.
  *
- * <p>Thread-safe; one runner serves concurrent callers with one preparation pool.
+ * <p>Thread-safe; one runner serves concurrent callers with one preparation pool, and lets at most
+ * {@code concurrentRuns} model runs proceed at once (as many as the cores hold, given the session's
+ * intra-op threads): while one caller's batch is on the model, another caller's next batch is being
+ * prepared.
  */
 public final class PipelinedRunner implements AutoCloseable {
 
@@ -56,16 +60,20 @@ public final class PipelinedRunner implements AutoCloseable {
     private final int batchSize;
     private final ExecutorService preparers;
     private final Observer observer;
+    private final Semaphore modelRuns;
 
     /**
      * @param batchSize items per ONNX Runtime run
      * @param prepareThreads threads preparing items beside the model
+     * @param concurrentRuns model runs at once, over all callers
      */
-    public PipelinedRunner(int batchSize, int prepareThreads, Observer observer) {
-        if (batchSize < 1 || prepareThreads < 1) {
-            throw new IllegalArgumentException("batch size and threads must be positive: " + batchSize + ", " + prepareThreads);
+    public PipelinedRunner(int batchSize, int prepareThreads, int concurrentRuns, Observer observer) {
+        if (batchSize < 1 || prepareThreads < 1 || concurrentRuns < 1) {
+            throw new IllegalArgumentException("batch size, threads and runs must be positive: " + batchSize + ", "
+                    + prepareThreads + ", " + concurrentRuns);
         }
         this.batchSize = batchSize;
+        this.modelRuns = new Semaphore(concurrentRuns);
         this.observer = observer;
         AtomicInteger counter = new AtomicInteger();
         this.preparers = Executors.newFixedThreadPool(prepareThreads, task -> {
@@ -110,9 +118,15 @@ public final class PipelinedRunner implements AutoCloseable {
         List<ModelOutput> outputs = List.of();
         double millisEach = 0;
         if (!inputs.isEmpty()) {
-            long start = System.nanoTime();
-            outputs = model.run(inputs);
-            long nanos = System.nanoTime() - start;
+            long nanos;
+            modelRuns.acquireUninterruptibly();
+            try {
+                long start = System.nanoTime();
+                outputs = model.run(inputs);
+                nanos = System.nanoTime() - start;
+            } finally {
+                modelRuns.release();
+            }
             observer.ran(inputs.size(), nanos);
             millisEach = nanos / 1e6 / inputs.size();
         }

@@ -42,7 +42,7 @@ class PipelinedRunnerTest {
             }
         };
         try (LoadedModel model = LoadedModel.load(directory, 2);
-                PipelinedRunner runner = new PipelinedRunner(3, 2, observer)) {
+                PipelinedRunner runner = new PipelinedRunner(3, 2, 1, observer)) {
             var results = runner.run(images, bytes -> ModelInputs.of(ImageDecoder.decode(bytes), model.card()), model);
 
             assertThat(results).hasSize(images.size());
