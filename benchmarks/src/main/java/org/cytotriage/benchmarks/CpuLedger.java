@@ -19,10 +19,12 @@ import java.util.stream.Stream;
  */
 final class CpuLedger {
 
+    static final String INFERENCE = "inference-service";
+
     private static final Map<String, String> NAMES = new LinkedHashMap<>();
 
     static {
-        NAMES.put("inference-service", "inference-service");
+        NAMES.put("inference-service", INFERENCE);
         NAMES.put("ingest-service", "ingest-service");
         NAMES.put("kafka", "Kafka broker");
         NAMES.put("apicurio", "schema registry");
@@ -33,25 +35,34 @@ final class CpuLedger {
     private final Map<String, Duration> startCpu = perProcess();
     private final long[] startMachine = machineTicks();
 
-    /** CPU seconds per process name since this ledger was opened, then idle, as table rows. */
-    List<String> rows() {
+    /** CPU seconds per process since this ledger was opened, and the machine's busy share. */
+    record Usage(Map<String, Double> seconds, double availableSeconds, double busyShare) {
+
+        double secondsOf(String name) {
+            return seconds.getOrDefault(name, 0.0);
+        }
+
+        /** Per process, largest first, then the rest of the machine and idle, as table rows. */
+        List<String> rows() {
+            List<String> rows = new ArrayList<>();
+            seconds.entrySet().stream().filter(entry -> entry.getValue() > 0.005)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(entry -> rows.add(row(entry.getKey(), entry.getValue(), availableSeconds)));
+            if (!Double.isNaN(busyShare)) {
+                double others = busyShare * availableSeconds - seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+                rows.add(row("other processes on the machine", Math.max(0, others), availableSeconds));
+                rows.add(row("idle", (1 - busyShare) * availableSeconds, availableSeconds));
+            }
+            return rows;
+        }
+    }
+
+    Usage usage() {
         double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
-        double available = wallSeconds * machineCpus();
         Map<String, Double> used = new LinkedHashMap<>();
         perProcess().forEach((name, cpu) -> used.merge(name,
                 (cpu.toNanos() - startCpu.getOrDefault(name, Duration.ZERO).toNanos()) / 1e9, Double::sum));
-        List<String> rows = new ArrayList<>();
-        used.entrySet().stream().filter(entry -> entry.getValue() > 0.005)
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(entry -> rows.add(row(entry.getKey(), entry.getValue(), available)));
-        long[] endMachine = machineTicks();
-        double busyShare = share(startMachine, endMachine);
-        if (!Double.isNaN(busyShare)) {
-            double others = busyShare * available - used.values().stream().mapToDouble(Double::doubleValue).sum();
-            rows.add(row("other processes on the machine", Math.max(0, others), available));
-            rows.add(row("idle", (1 - busyShare) * available, available));
-        }
-        return rows;
+        return new Usage(used, wallSeconds * machineCpus(), share(startMachine, machineTicks()));
     }
 
     private static String row(String name, double seconds, double available) {

@@ -1,12 +1,8 @@
 package org.cytotriage.benchmarks;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.cytotriage.infra.ProjectLayout;
@@ -16,7 +12,6 @@ import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.SessionSettings;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +21,7 @@ import picocli.CommandLine.Option;
  * the end-to-end path through ingest, Kafka and inference at low load and at saturation, with the
  * per-core rate against the ThyroidEffi paper's 2.8 cases/s/core. Synthetic images only.
  */
-@Command(name = "inference-benchmark", mixinStandardHelpOptions = true,
+@Command(name = "inference", mixinStandardHelpOptions = true,
         description = "Measures inference throughput and latency, bare and end to end.")
 public final class InferenceBenchmark implements Callable<Integer> {
 
@@ -53,11 +48,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     String inferenceCpus;
 
     private final int cores = Runtime.getRuntime().availableProcessors();
-    private final List<String> report = new ArrayList<>();
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new InferenceBenchmark()).execute(args));
-    }
+    private final Report report = new Report();
 
     @Override
     public Integer call() throws Exception {
@@ -74,14 +65,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
         for (String name : models) {
             Plan plan = name.equals("premium")
-                    ? new Plan(ShippedModels.PREMIUM, 2, scaled(24), scaled(12), scaled(60))
+                    ? new Plan(ShippedModels.PREMIUM, 2, scaled(48), scaled(12), scaled(60))
                     : new Plan(ShippedModels.BASIC, 4, scaled(320), scaled(40), scaled(800));
             measure(plan, images);
         }
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.write(out, report);
-        System.out.println();
-        System.out.println("Written to " + out);
+        report.write(out);
         return 0;
     }
 
@@ -124,7 +112,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         EndToEnd.Load low;
         EndToEnd.Load saturated;
         String stages;
-        List<String> cpu;
+        CpuLedger.Usage cpu;
         try (LocalStack stack = LocalStack.start(layout); EndToEnd e2e = new EndToEnd(stack)) {
             e2e.lowLoad(images, 4); // first requests pay for JIT and connections
             low = e2e.lowLoad(images, plan.lowLoad());
@@ -132,7 +120,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
             e2e.saturation(images, Math.max(8, plan.saturation() / 2));
             CpuLedger ledger = new CpuLedger();
             saturated = e2e.saturation(images, plan.saturation());
-            cpu = ledger.rows();
+            cpu = ledger.usage();
             stages = e2e.inferenceStages();
         }
         line("");
@@ -145,10 +133,14 @@ public final class InferenceBenchmark implements Callable<Integer> {
         line("");
         line("| CPU during saturation | CPU s | share of the machine's %d CPUs |", CpuLedger.machineCpus());
         line("|---|---|---|");
-        cpu.forEach(row -> line("%s", row));
+        cpu.rows().forEach(row -> line("%s", row));
         line("");
         line("- %s", stages);
         line("- end-to-end throughput / bare pipeline: **%.0f %%** (goal: at least 90 %%)", 100 * saturated.imagesPerSecond() / bare);
+        // the same ratio per CPU-second: what the service makes of the CPU it gets beside ingest and the broker
+        double servicePerCpuSecond = saturated.images() / cpu.secondsOf(CpuLedger.INFERENCE);
+        line("- images per CPU-second: inference-service %.1f, bare pipeline %.1f: **%.0f %%**", servicePerCpuSecond,
+                bare / cores, 100 * servicePerCpuSecond / (bare / cores));
         line("- per core: **%.1f cases/s/core**, %.1fx the paper's %.1f (Basic goal: at least 14, 5x)", perCore,
                 perCore / PAPER_CASES_PER_SECOND_PER_CORE, PAPER_CASES_PER_SECOND_PER_CORE);
     }
@@ -180,8 +172,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
 
     private void line(String format, Object... args) {
-        String text = String.format(Locale.ROOT, format, args);
-        System.out.println(text);
-        report.add(text);
+        report.line(format, args);
     }
 }

@@ -82,6 +82,8 @@ public final class LocalStack implements AutoCloseable {
                 "REGISTRY_URL", infra.registry().apiUrl(),
                 "IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString(),
                 "MODEL_DIR", root.resolve("models/thyroideffi-basic").toString(),
+                "MODEL_DIRS", String.join(",", root.resolve("models/thyroideffi-basic").toString(),
+                        root.resolve("models/thyroideffi-premium").toString(), root.resolve("models/mobilenetv2-160").toString()),
                 "DB_URL", infra.postgres().jdbcUrl(),
                 "DB_USER", infra.postgres().username(),
                 "DB_PASSWORD", infra.postgres().password()));

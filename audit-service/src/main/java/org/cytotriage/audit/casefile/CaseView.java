@@ -6,8 +6,9 @@ import java.util.List;
 /** A case as the workstation shows it: each image with its latest prediction and explanation. */
 public record CaseView(String caseId, String hospitalId, List<Image> images) {
 
+    /** {@code originalUrl}: the image as received, a path on this service. */
     public record Image(String imageId, String sha256, String mediaType, int width, int height, Instant receivedAt,
-            Prediction prediction, Explanation explanation) {
+            String originalUrl, Prediction prediction, Explanation explanation) {
     }
 
     public record Model(String name, String version, String sha256) {
@@ -19,7 +20,11 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
     public record Prediction(Model model, String group, Probabilities probabilities, boolean flaggedForReview, Instant predictedAt) {
     }
 
-    /** {@code heatmap} is row-major, {@code rows x cols}, scaled to 0..1. */
-    public record Explanation(Model model, String group, String method, int rows, int cols, float[] heatmap, Instant explainedAt) {
+    /**
+     * {@code heatmap} is row-major, {@code rows x cols}, scaled to 0..1, stretched over the whole
+     * image; {@code overlayUrl} is the heatmap drawn on the image (a PNG), null when none was drawn.
+     */
+    public record Explanation(Model model, String group, String method, int rows, int cols, float[] heatmap,
+            String overlayUrl, Instant explainedAt) {
     }
 }

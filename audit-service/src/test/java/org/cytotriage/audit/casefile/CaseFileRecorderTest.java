@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
+import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.ExplanationReady;
@@ -35,7 +39,11 @@ class CaseFileRecorderTest {
 
     private static final ImageRef IMAGE = ImageRef.newBuilder().setKey("sha256/ab/" + "ab".repeat(32)).setSha256("ab".repeat(32))
             .setMediaType("image/jpeg").setSizeBytes(1234).setWidth(1024).setHeight(768).build();
+    private static final byte[] OVERLAY_PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
     private static final ModelRef MODEL = ModelRef.newBuilder().setName("thyroideffi-basic").setVersion("9.9.9").setSha256("c".repeat(64)).build();
+
+    @Inject
+    ImageStore store;
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
 
@@ -44,10 +52,16 @@ class CaseFileRecorderTest {
         String caseId = "case-audit-" + UUID.randomUUID().toString().substring(0, 8);
         String imageId = UUID.randomUUID().toString();
         PredictionMade prediction = prediction(caseId, imageId);
+        byte[] jpeg = ("jpeg bytes of " + imageId).getBytes(StandardCharsets.UTF_8);
+        String imageKey = store.put(jpeg);
+        ExplanationReady explanation = explanation(prediction);
+        explanation.setOverlayKey(store.put(OVERLAY_PNG));
         // Out of order on purpose: the explanation and prediction may overtake the image.
-        writer.send(Topics.EXPLANATIONS, caseId, explanation(prediction));
+        writer.send(Topics.EXPLANATIONS, caseId, explanation);
         writer.send(Topics.PREDICTIONS, caseId, prediction);
-        writer.send(Topics.IMAGES, caseId, image(caseId, imageId));
+        ImageReceived image = image(caseId, imageId);
+        image.setImage(ImageRef.newBuilder(IMAGE).setKey(imageKey).build());
+        writer.send(Topics.IMAGES, caseId, image);
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
                 given().when().get("/api/v1/cases/" + caseId).then().statusCode(200)
@@ -57,7 +71,24 @@ class CaseFileRecorderTest {
                         .body("images[0].prediction.probabilities.malignant", equalTo(0.7f))
                         .body("images[0].prediction.model.sha256", equalTo("c".repeat(64)))
                         .body("images[0].explanation.rows", equalTo(7))
-                        .body("images[0].explanation.heatmap[30]", equalTo(1.0f)));
+                        .body("images[0].explanation.heatmap[30]", equalTo(1.0f))
+                        .body("images[0].originalUrl", equalTo("/api/v1/images/" + imageId + "/original"))
+                        .body("images[0].explanation.overlayUrl", equalTo("/api/v1/images/" + imageId + "/overlay")));
+
+        byte[] original = given().when().get("/api/v1/images/" + imageId + "/original").then().statusCode(200)
+                .contentType("image/jpeg").extract().asByteArray();
+        assertThat(original).isEqualTo(jpeg);
+        byte[] overlay = given().when().get("/api/v1/images/" + imageId + "/overlay").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        assertThat(overlay).isEqualTo(OVERLAY_PNG);
+    }
+
+    @Test
+    void imageWithoutOverlayOrUnknownImageIsA404Problem() {
+        given().when().get("/api/v1/images/no-such-image/original").then().statusCode(404)
+                .contentType(containsString("application/problem+json")).body("detail", containsString("no-such-image"));
+        given().when().get("/api/v1/images/no-such-image/overlay").then().statusCode(404)
+                .contentType(containsString("application/problem+json")).body("title", equalTo("No overlay"));
     }
 
     @Test

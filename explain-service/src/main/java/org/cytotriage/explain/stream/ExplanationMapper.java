@@ -1,34 +1,54 @@
 package org.cytotriage.explain.stream;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ActivationMaps;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.explain.gradcam.Heatmap;
+import org.cytotriage.events.v1.TileActivationMaps;
+import org.cytotriage.events.v1.TreatmentGroup;
+import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.gradcam.GradCam;
+import org.cytotriage.model.gradcam.Heatmap;
 
-/** Between events and the heatmap: the only place explain-service touches Avro types. */
+/** Between events and heatmaps: the only place explain-service touches Avro types. */
 final class ExplanationMapper {
 
     private ExplanationMapper() {
     }
 
-    /** The predicted class's activation map, as floats; null when the prediction carries none. */
-    static float[] predictedClassMap(PredictionMade prediction) {
-        ActivationMaps maps = prediction.getActivationMaps();
-        if (maps == null) {
+    /** Grad-CAM of one class from the maps the prediction carries; null when it carries none. */
+    static Heatmap heatmap(PredictionMade prediction, TreatmentGroup group) {
+        ActivationMaps global = prediction.getActivationMaps();
+        if (global == null) {
             return null;
         }
-        return FloatArrays.toArray(switch (prediction.getPredictedGroup()) {
+        TileActivationMaps tiles = prediction.getTileActivationMaps();
+        List<float[]> viewMaps = new ArrayList<>();
+        viewMaps.add(classMap(global, group));
+        ModelCard.Views geometry = null;
+        if (tiles != null) {
+            tiles.getTiles().forEach(maps -> viewMaps.add(classMap(maps, group)));
+            geometry = new ModelCard.Views(tiles.getCanvasWidth(), tiles.getCanvasHeight(), tiles.getTileSize(),
+                    tiles.getRows(), tiles.getColumns());
+        }
+        return GradCam.ofViews(viewMaps.toArray(float[][]::new), global.getRows(), global.getCols(), geometry);
+    }
+
+    private static float[] classMap(ActivationMaps maps, TreatmentGroup group) {
+        List<Float> values = switch (group) {
             case BENIGN -> maps.getBenign();
             case INDETERMINATE -> maps.getIndeterminate();
             case MALIGNANT -> maps.getMalignant();
-        });
+        };
+        return FloatArrays.toArray(values);
     }
 
-    static ExplanationReady toEvent(PredictionMade prediction, Heatmap heatmap) {
+    static ExplanationReady toEvent(PredictionMade prediction, Heatmap heatmap, String overlayKey) {
         return ExplanationReady.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setPredictionEventId(prediction.getEventId())
@@ -42,6 +62,7 @@ final class ExplanationMapper {
                 .setHeatmapRows(heatmap.rows())
                 .setHeatmapCols(heatmap.cols())
                 .setHeatmap(FloatArrays.toList(heatmap.values()))
+                .setOverlayKey(overlayKey)
                 .build();
     }
 }

@@ -1,12 +1,20 @@
 package org.cytotriage.explain.stream;
 
+import java.awt.image.BufferedImage;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.explain.gradcam.GradCam;
+import org.cytotriage.model.gradcam.OverlayRenderer;
+import org.cytotriage.model.gradcam.Heatmap;
+import org.cytotriage.model.preprocess.ImageDecoder;
+import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
+import org.cytotriage.support.imagestore.ImageFetcher;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -16,36 +24,63 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Explains every prediction for its predicted class. The prediction is acknowledged only after the
- * explanation, or the dead letter, was acknowledged by the broker.
+ * Explains every prediction for its predicted class from the activation maps it carries, draws the
+ * overlay on the image and stores it beside the images. A prediction without maps, or whose image is
+ * missing or undecodable, goes to the dead-letter topic with the reason. The prediction is
+ * acknowledged only after the explanation, or the dead letter, was acknowledged by the broker.
  */
 @ApplicationScoped
 public class PredictionConsumer {
 
+    private final ImageFetcher fetcher;
+    private final ImageStore store;
     private final MutinyEmitter<Record<String, ExplanationReady>> explanations;
     private final DeadLetterPublisher deadLetters;
 
-    PredictionConsumer(@Channel(Topics.EXPLANATIONS) MutinyEmitter<Record<String, ExplanationReady>> explanations,
+    PredictionConsumer(ImageFetcher fetcher, ImageStore store,
+            @Channel(Topics.EXPLANATIONS) MutinyEmitter<Record<String, ExplanationReady>> explanations,
             DeadLetterPublisher deadLetters) {
+        this.fetcher = fetcher;
+        this.store = store;
         this.explanations = explanations;
         this.deadLetters = deadLetters;
     }
 
     @Incoming(Topics.PREDICTIONS)
     @Blocking
-    @Timed(value = "cytotriage.explain.prediction", description = "Explain one prediction and publish it", histogram = true)
+    @Timed(value = "cytotriage.explain.prediction", description = "Explain one prediction, draw its overlay and publish it", histogram = true)
     public void onPrediction(PredictionMade prediction) {
-        float[] map = ExplanationMapper.predictedClassMap(prediction);
-        if (map == null) {
-            deadLetters.publish(deadLetters.about(Topics.PREDICTIONS, "the prediction carries no activation maps: model "
-                    + prediction.getModel().getName() + " " + prediction.getModel().getVersion() + " exports none", null)
-                    .setImageId(prediction.getImageId())
-                    .setCaseId(prediction.getCaseId())
-                    .setHospitalId(prediction.getHospitalId())
-                    .build());
+        Heatmap heatmap;
+        try {
+            heatmap = ExplanationMapper.heatmap(prediction, prediction.getPredictedGroup());
+        } catch (IllegalArgumentException e) {
+            deadLetter(prediction, "the prediction's activation maps are malformed: " + e.getMessage(), e);
             return;
         }
-        var heatmap = GradCam.fromActivationMap(prediction.getActivationMaps().getRows(), prediction.getActivationMaps().getCols(), map);
-        explanations.sendAndAwait(Record.of(prediction.getCaseId(), ExplanationMapper.toEvent(prediction, heatmap)));
+        if (heatmap == null) {
+            deadLetter(prediction, "the prediction carries no activation maps: model " + prediction.getModel().getName()
+                    + " " + prediction.getModel().getVersion() + " exports none", null);
+            return;
+        }
+        BufferedImage image;
+        try {
+            image = ImageDecoder.decode(fetcher.fetch(prediction.getImage().getKey()));
+        } catch (ImageFetcher.MissingImageException | UndecodableImageException e) {
+            deadLetter(prediction, "no overlay: " + e.getMessage(), e);
+            return;
+        }
+        String caption = "Grad-CAM " + prediction.getPredictedGroup() + ", " + prediction.getModel().getName() + " "
+                + prediction.getModel().getVersion();
+        String overlayKey = store.put(OverlayRenderer.png(image, heatmap, caption));
+        explanations.sendAndAwait(Record.of(prediction.getCaseId(), ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
+    }
+
+    private void deadLetter(PredictionMade prediction, String reason, Throwable error) {
+        DeadLetter letter = deadLetters.about(Topics.PREDICTIONS, reason, error)
+                .setImageId(prediction.getImageId())
+                .setCaseId(prediction.getCaseId())
+                .setHospitalId(prediction.getHospitalId())
+                .build();
+        deadLetters.publish(letter);
     }
 }

@@ -55,9 +55,7 @@ public class Classifier {
         double temperature = card.calibration().temperature();
         double[] probabilities = output.probabilities(temperature);
         int best = Calibration.argmax(probabilities);
-        // The whole-image view's maps; a multi-region model's tile maps are not carried yet.
-        float[][] maps = output.activationMaps() == null ? null : output.activationMaps()[0];
         return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature,
-                probabilities[best] < reviewThreshold, maps, output.mapRows(), output.mapCols(), millis);
+                probabilities[best] < reviewThreshold, output.activationMaps(), output.mapRows(), output.mapCols(), millis);
     }
 }

@@ -16,6 +16,7 @@ import org.cytotriage.model.preprocess.ModelInputs;
 import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.PipelinedRunner;
+import org.cytotriage.support.imagestore.ImageFetcher;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

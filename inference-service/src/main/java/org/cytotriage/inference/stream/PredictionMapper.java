@@ -1,6 +1,8 @@
 package org.cytotriage.inference.stream;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.cytotriage.events.FloatArrays;
@@ -9,8 +11,10 @@ import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.events.v1.TileActivationMaps;
 import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.inference.predict.Prediction;
+import org.cytotriage.model.card.ModelCard;
 
 /** Between the domain prediction and its event: the only place inference touches Avro types. */
 final class PredictionMapper {
@@ -37,13 +41,42 @@ final class PredictionMapper {
                 .setTemperature(prediction.temperature())
                 .setFlaggedForReview(prediction.flaggedForReview())
                 .setInferenceMillis(prediction.millis())
-                .setActivationMaps(prediction.activationMaps() == null ? null : ActivationMaps.newBuilder()
-                        .setRows(prediction.mapRows())
-                        .setCols(prediction.mapCols())
-                        .setBenign(FloatArrays.toList(prediction.activationMaps()[0]))
-                        .setIndeterminate(FloatArrays.toList(prediction.activationMaps()[1]))
-                        .setMalignant(FloatArrays.toList(prediction.activationMaps()[2]))
-                        .build())
+                .setActivationMaps(prediction.activationMaps() == null ? null : maps(prediction, 0))
+                .setTileActivationMaps(tileMaps(prediction))
+                .build();
+    }
+
+    /**
+     * A multi-region model's tile maps: about 7 KB for Premium's 12 tiles, against running the model
+     * again in explain-service (docs/benchmarks.md, Explain).
+     */
+    private static TileActivationMaps tileMaps(Prediction prediction) {
+        ModelCard.Views views = prediction.model().preprocessing().views();
+        if (prediction.activationMaps() == null || views == null) {
+            return null;
+        }
+        List<ActivationMaps> tiles = new ArrayList<>(views.rows() * views.columns());
+        for (int view = 1; view < prediction.activationMaps().length; view++) {
+            tiles.add(maps(prediction, view));
+        }
+        return TileActivationMaps.newBuilder()
+                .setCanvasWidth(views.canvasWidth())
+                .setCanvasHeight(views.canvasHeight())
+                .setTileSize(views.tile())
+                .setRows(views.rows())
+                .setColumns(views.columns())
+                .setTiles(tiles)
+                .build();
+    }
+
+    private static ActivationMaps maps(Prediction prediction, int view) {
+        float[][] byClass = prediction.activationMaps()[view];
+        return ActivationMaps.newBuilder()
+                .setRows(prediction.mapRows())
+                .setCols(prediction.mapCols())
+                .setBenign(FloatArrays.toList(byClass[0]))
+                .setIndeterminate(FloatArrays.toList(byClass[1]))
+                .setMalignant(FloatArrays.toList(byClass[2]))
                 .build();
     }
 }

@@ -38,7 +38,8 @@ class ClassifierTest {
         assertThat(prediction.model().sha256()).hasSize(64);
         assertThat(prediction.mapRows()).isEqualTo(7);
         assertThat(prediction.mapCols()).isEqualTo(7);
-        assertThat(prediction.activationMaps()).hasDimensions(3, 49);
+        assertThat(prediction.activationMaps()).hasNumberOfRows(1);
+        assertThat(prediction.activationMaps()[0]).hasDimensions(3, 49);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.cytotriage.explain.gradcam;
+package org.cytotriage.model.gradcam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

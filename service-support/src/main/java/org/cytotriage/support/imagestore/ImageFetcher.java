@@ -1,4 +1,4 @@
-package org.cytotriage.inference.stream;
+package org.cytotriage.support.imagestore;
 
 import java.time.temporal.ChronoUnit;
 

@@ -1,0 +1,17 @@
+package org.cytotriage.benchmarks;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The benchmark commands: {@code inference} and {@code explain} (see docs/benchmarks.md). */
+@Command(name = "run-benchmark", mixinStandardHelpOptions = true, subcommands = {InferenceBenchmark.class, ExplainBenchmark.class},
+        description = "Prints measured figures of this machine. Synthetic images only, NOT FOR CLINICAL USE.")
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Benchmarks()).execute(args));
+    }
+}

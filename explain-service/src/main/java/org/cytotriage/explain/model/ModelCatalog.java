@@ -1,0 +1,78 @@
+package org.cytotriage.explain.model;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.run.LoadedModel;
+import org.cytotriage.model.run.SessionSettings;
+import org.jboss.logging.Logger;
+
+/**
+ * Every model version this deployment has served, by name and version, so an explanation on
+ * request runs the very version that made the prediction. A version is loaded on first use and kept:
+ * a hospital serves a handful of versions over the years.
+ */
+@ApplicationScoped
+public class ModelCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
+
+    private final Map<String, Path> directories = new ConcurrentHashMap<>();
+    private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
+
+    ModelCatalog(ExplainConfig config) {
+        for (Path directory : config.modelDirectories()) {
+            try {
+                register(directory);
+            } catch (RuntimeException e) {
+                // the stream needs no model: a missing directory only limits explanations on request
+                LOG.warnf("no model registered from %s: %s", directory, e.getMessage());
+            }
+        }
+    }
+
+    /** Adds the version in this directory; its card names it. */
+    public ModelCard register(Path directory) {
+        ModelCard card = ModelCard.read(directory);
+        directories.put(key(card.name(), card.version()), directory);
+        LOG.infof("model %s %s available for explanations from %s", card.name(), card.version(), directory);
+        return card;
+    }
+
+    /**
+     * The loaded model of this name and version; its file's sha256 is checked against its card on
+     * loading.
+     *
+     * @throws UnknownModelException when no such version was registered
+     */
+    public LoadedModel model(String name, String version) {
+        String key = key(name, version);
+        Path directory = directories.get(key);
+        if (directory == null) {
+            throw new UnknownModelException("model " + name + " " + version + " is not known to this explain-service");
+        }
+        // one intra-op thread: explanations on request share the cores with the stream
+        return loaded.computeIfAbsent(key, k -> LoadedModel.load(directory, SessionSettings.threads(1)));
+    }
+
+    private static String key(String name, String version) {
+        return name + " " + version;
+    }
+
+    @PreDestroy
+    void close() {
+        loaded.values().forEach(LoadedModel::close);
+    }
+
+    /** No model of that name and version is registered. */
+    public static final class UnknownModelException extends RuntimeException {
+        UnknownModelException(String message) {
+            super(message);
+        }
+    }
+}

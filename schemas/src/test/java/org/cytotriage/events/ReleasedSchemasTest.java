@@ -1,0 +1,37 @@
+package org.cytotriage.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.cytotriage.events.v1.PredictionMade;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every released schema, kept as it was released (src/test/resources/released), against today's:
+ * services on either version read each other's events during a rolling upgrade.
+ */
+class ReleasedSchemasTest {
+
+    @Test
+    void predictionMadeReadsAndIsReadByRelease10() throws IOException {
+        Schema released = released("PredictionMade-1.0.avsc");
+        Schema current = PredictionMade.getClassSchema();
+
+        assertThat(released.getField("tileActivationMaps")).as("the field 1.1 added").isNull();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, released).getType())
+                .as("today's consumers read 1.0 events").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released, current).getType())
+                .as("1.0 consumers read today's events").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    private static Schema released(String name) throws IOException {
+        try (InputStream in = ReleasedSchemasTest.class.getResourceAsStream("/released/" + name)) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+}
