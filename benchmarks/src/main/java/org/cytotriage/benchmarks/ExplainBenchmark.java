@@ -66,6 +66,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmarks/target/explain-benchmark.md", description = "the report, as markdown")
     Path out;
 
+    /** explain-service's default {@code cytotriage.explain.overlay-width}. */
+    static final int OVERLAY_WIDTH = 640;
+
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final Report report = new Report();
 
@@ -161,7 +164,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
                 jpegs.size());
         double rerun = cpuMillisPerImage(() -> jpegs.forEach(jpeg -> {
             BufferedImage image = ImageDecoder.decode(jpeg);
-            OverlayRenderer.png(image, heatmap(model.card(), run(model, image), TreatmentGroup.MALIGNANT), "benchmark");
+            OverlayRenderer.png(image, heatmap(model.card(), run(model, image), TreatmentGroup.MALIGNANT), "benchmark", OVERLAY_WIDTH);
         }), jpegs.size());
         report.line("");
         report.line("| one explanation (predicted class, overlay drawn and encoded) | CPU ms per image |");
@@ -215,7 +218,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
     private static void explainFromMaps(ModelCard card, List<byte[]> jpegs, List<ModelOutput> outputs) {
         for (int i = 0; i < jpegs.size(); i++) {
             OverlayRenderer.png(ImageDecoder.decode(jpegs.get(i)), heatmap(card, outputs.get(i), TreatmentGroup.MALIGNANT),
-                    "benchmark");
+                    "benchmark", OVERLAY_WIDTH);
         }
     }
 

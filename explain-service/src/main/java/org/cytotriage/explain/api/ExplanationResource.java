@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.core.bethesda.TreatmentGroup;
+import org.cytotriage.explain.model.ExplainConfig;
 import org.cytotriage.explain.model.ModelCatalog;
 import org.cytotriage.model.gradcam.OverlayRenderer;
 import org.cytotriage.model.preprocess.UndecodableImageException;
@@ -32,9 +33,11 @@ public class ExplanationResource {
     }
 
     private final OnDemandExplainer explainer;
+    private final int overlayWidth;
 
-    ExplanationResource(OnDemandExplainer explainer) {
+    ExplanationResource(OnDemandExplainer explainer, ExplainConfig config) {
         this.explainer = explainer;
+        this.overlayWidth = config.overlayWidth();
     }
 
     @GET
@@ -57,7 +60,7 @@ public class ExplanationResource {
             @QueryParam("version") String version, @QueryParam("group") String group) {
         OnDemandExplainer.Result result = run(image, model, version, group);
         String caption = "Grad-CAM " + result.group() + ", " + result.model().name() + " " + result.model().version();
-        return Response.ok(OverlayRenderer.png(result.image(), result.heatmap(), caption), "image/png").build();
+        return Response.ok(OverlayRenderer.png(result.image(), result.heatmap(), caption, overlayWidth), "image/png").build();
     }
 
     private OnDemandExplainer.Result run(String image, String model, String version, String group) {

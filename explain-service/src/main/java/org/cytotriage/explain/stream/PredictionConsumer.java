@@ -9,8 +9,9 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.model.gradcam.OverlayRenderer;
+import org.cytotriage.explain.model.ExplainConfig;
 import org.cytotriage.model.gradcam.Heatmap;
+import org.cytotriage.model.gradcam.OverlayRenderer;
 import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
@@ -36,14 +37,16 @@ public class PredictionConsumer {
     private final ImageStore store;
     private final MutinyEmitter<Record<String, ExplanationReady>> explanations;
     private final DeadLetterPublisher deadLetters;
+    private final int overlayWidth;
 
     PredictionConsumer(ImageFetcher fetcher, ImageStore store,
             @Channel(Topics.EXPLANATIONS) MutinyEmitter<Record<String, ExplanationReady>> explanations,
-            DeadLetterPublisher deadLetters) {
+            DeadLetterPublisher deadLetters, ExplainConfig config) {
         this.fetcher = fetcher;
         this.store = store;
         this.explanations = explanations;
         this.deadLetters = deadLetters;
+        this.overlayWidth = config.overlayWidth();
     }
 
     @Incoming(Topics.PREDICTIONS)
@@ -71,7 +74,7 @@ public class PredictionConsumer {
         }
         String caption = "Grad-CAM " + prediction.getPredictedGroup() + ", " + prediction.getModel().getName() + " "
                 + prediction.getModel().getVersion();
-        String overlayKey = store.put(OverlayRenderer.png(image, heatmap, caption));
+        String overlayKey = store.put(OverlayRenderer.png(image, heatmap, caption, overlayWidth));
         explanations.sendAndAwait(Record.of(prediction.getCaseId(), ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
     }
 

@@ -80,8 +80,8 @@ class ExplanationResourceTest {
                 .contentType("image/png").extract().asByteArray();
 
         BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(png));
-        assertThat(overlay.getWidth()).isEqualTo(1024);
-        assertThat(overlay.getHeight()).isGreaterThan(768);
+        assertThat(overlay.getWidth()).isEqualTo(640);
+        assertThat(overlay.getHeight()).isGreaterThan(480);
     }
 
     @Test

@@ -14,11 +14,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 
 /**
- * The heatmap blended on the original image, with a colour scale, as a PNG for the workstation. The
+ * The heatmap blended on the original image, with a colour scale, as a PNG for the workstation (at
+ * most a given width: the workstation shows it beside the original, which keeps full resolution). The
  * grid is stretched over the whole image (the model saw the image stretched to its canvas) with
  * bilinear interpolation; each pixel takes the colour scale's colour for its value, and an opacity
  * that grows with the value, so cells without evidence leave the smear as it is.
@@ -32,25 +38,43 @@ public final class OverlayRenderer {
     private OverlayRenderer() {
     }
 
-    /** @param caption what the map explains, e.g. "Grad-CAM MALIGNANT, thyroideffi-basic 1.0.0" */
-    public static byte[] png(BufferedImage original, Heatmap heatmap, String caption) {
-        int width = original.getWidth();
-        int height = original.getHeight();
+    /**
+     * @param caption what the map explains, e.g. "Grad-CAM MALIGNANT, thyroideffi-basic 1.0.0"
+     * @param maxWidth the overlay's width at most; a wider image is scaled down, keeping its aspect
+     */
+    public static byte[] png(BufferedImage original, Heatmap heatmap, String caption, int maxWidth) {
+        int width = Math.min(maxWidth, original.getWidth());
+        int height = (int) Math.round(original.getHeight() * (double) width / original.getWidth());
         BufferedImage out = new BufferedImage(width, height + LEGEND_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.drawImage(original, 0, 0, null);
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(original, 0, 0, width, height, null);
             g.drawImage(colour(grey(heatmap)), 0, 0, width, height, null);
             legend(g, width, height, caption);
         } finally {
             g.dispose();
         }
+        return encode(out);
+    }
+
+    /**
+     * PNG at the quickest deflate setting that still compresses: encoding is most of an overlay's
+     * cost (17 ms at 640 px against 22 at the default setting and 60 at 1024 px, docs/benchmarks.md).
+     */
+    private static byte[] encode(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(out, "png", bytes);
+        try (ImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.9f);
+            writer.setOutput(output);
+            writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the overlay", e);
+        } finally {
+            writer.dispose();
         }
         return bytes.toByteArray();
     }

@@ -24,7 +24,7 @@ class OverlayRendererTest {
         // 2x2 grid: all evidence in the bottom right cell
         Heatmap heatmap = new Heatmap(2, 2, new float[] {0f, 0f, 0f, 1f});
 
-        BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(OverlayRenderer.png(grey, heatmap, "test")));
+        BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(OverlayRenderer.png(grey, heatmap, "test", 1024)));
 
         assertThat(overlay.getWidth()).isEqualTo(400);
         assertThat(overlay.getHeight()).as("image and legend").isGreaterThan(300);
@@ -35,6 +35,17 @@ class OverlayRendererTest {
         Color legendEnd = new Color(overlay.getRGB(12 + Math.min(256, 400 / 3) - 2, 300 + 15));
         assertThat(legendStart.getBlue()).as("the scale starts blue").isGreaterThan(legendStart.getRed());
         assertThat(legendEnd.getRed()).as("and ends red").isGreaterThan(legendEnd.getBlue());
+    }
+
+    @Test
+    void aWideImageIsScaledDownKeepingItsAspect() throws IOException {
+        BufferedImage wide = new BufferedImage(1024, 768, BufferedImage.TYPE_INT_RGB);
+
+        BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(
+                OverlayRenderer.png(wide, new Heatmap(1, 1, new float[] {1f}), "test", 640)));
+
+        assertThat(overlay.getWidth()).isEqualTo(640);
+        assertThat(overlay.getHeight()).isGreaterThan(480);
     }
 
     @Test
