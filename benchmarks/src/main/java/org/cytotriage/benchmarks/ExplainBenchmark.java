@@ -118,11 +118,13 @@ public final class ExplainBenchmark implements Callable<Integer> {
     private void localisation(LoadedModel model, List<SyntheticCase> generated) {
         Random random = new Random(2026);
         report.line("");
-        report.line("| true group (map of that class) | cases | pointing game | random point | energy in mask | flat map "
+        report.line("| Bethesda category, true group (map of that group) | cases | pointing game | random point | energy in mask | flat map "
                 + "| probability drop, hottest 10 %% blurred | random 10 %% blurred | pointing game, against the other two "
                 + "| energy in mask, against the other two |");
         report.line("|---|---|---|---|---|---|---|---|---|---|");
-        for (TreatmentGroup group : TreatmentGroup.values()) {
+        for (BethesdaCategory category : List.of(BethesdaCategory.II, BethesdaCategory.III, BethesdaCategory.IV,
+                BethesdaCategory.V, BethesdaCategory.VI)) {
+            TreatmentGroup group = category.group();
             int n = 0;
             double hits = 0;
             double randomHits = 0;
@@ -133,7 +135,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
             double contrastHits = 0;
             double contrastEnergy = 0;
             for (SyntheticCase c : generated) {
-                if (c.group() != group) {
+                if (c.category() != category) {
                     continue;
                 }
                 BufferedImage image = ImageDecoder.decode(c.jpegBytes());
@@ -152,7 +154,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
                 randomDrop += p - probability(model, run(model,
                         Localisation.blurred(image, heatmap, Localisation.randomCells(heatmap, random))), group);
             }
-            report.line("| %s | %d | **%.2f** | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f |", group, n, hits / n,
+            report.line("| %s, %s | %d | **%.2f** | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f |", category, group, n, hits / n,
                     randomHits / n, energy / n, share / n, drop / n, randomDrop / n, contrastHits / n, contrastEnergy / n);
         }
     }
