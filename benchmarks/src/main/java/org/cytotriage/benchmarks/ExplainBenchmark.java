@@ -244,11 +244,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
 
     /** The class's Grad-CAM over the whole image, as explain-service computes it. */
     static Heatmap heatmap(ModelCard card, ModelOutput output, TreatmentGroup group) {
-        float[][] maps = new float[output.activationMaps().length][];
-        for (int view = 0; view < maps.length; view++) {
-            maps[view] = output.activationMaps()[view][group.ordinal()];
-        }
-        return GradCam.ofViews(maps, output.mapRows(), output.mapCols(), card.preprocessing().views());
+        return GradCam.ofClass(output, group.ordinal(), card.preprocessing().views());
     }
 
     /**

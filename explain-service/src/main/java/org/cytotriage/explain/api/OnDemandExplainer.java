@@ -49,11 +49,7 @@ public class OnDemandExplainer {
         if (output.activationMaps() == null) {
             throw new IllegalStateException("model " + modelName + " " + version + " exports no class activation maps");
         }
-        float[][] classMaps = new float[output.activationMaps().length][];
-        for (int view = 0; view < classMaps.length; view++) {
-            classMaps[view] = output.activationMaps()[view][group.ordinal()];
-        }
-        Heatmap heatmap = GradCam.ofViews(classMaps, output.mapRows(), output.mapCols(), model.card().preprocessing().views());
+        Heatmap heatmap = GradCam.ofClass(output, group.ordinal(), model.card().preprocessing().views());
         return new Result(model.card(), group, output.probabilities(model.card().calibration().temperature()), heatmap, image);
     }
 

@@ -32,11 +32,7 @@ public class ModelPublishedListener {
     @Blocking
     public void onModelPublished(ModelPublished published) {
         try {
-            ModelCard card = ModelCard.read(Path.of(published.getLocation()));
-            if (!card.sha256().equals(published.getModel().getSha256())) {
-                throw new IllegalStateException("the published sha256 " + published.getModel().getSha256()
-                        + " differs from the card's " + card.sha256());
-            }
+            ModelCard.readPublished(Path.of(published.getLocation()), published.getModel().getSha256());
             catalog.register(Path.of(published.getLocation()));
         } catch (RuntimeException e) {
             deadLetters.publish(deadLetters.about(Topics.MODELS, "model " + published.getModel().getName() + " "

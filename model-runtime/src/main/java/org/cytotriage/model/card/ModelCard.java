@@ -28,6 +28,20 @@ public record ModelCard(String name, String version, String sha256, String varia
         }
     }
 
+    /**
+     * The card of a published model, checked against the sha256 its publication announced.
+     *
+     * @throws IllegalStateException when the card names another sha256
+     */
+    public static ModelCard readPublished(Path modelDirectory, String announcedSha256) {
+        ModelCard card = read(modelDirectory);
+        if (!card.sha256().equals(announcedSha256)) {
+            throw new IllegalStateException("the published sha256 " + announcedSha256 + " differs from the card's "
+                    + card.sha256());
+        }
+        return card;
+    }
+
     /** Number of views per image the model takes (1 for a whole-image model, 13 for Premium). */
     public int viewCount() {
         return preprocessing.views() == null ? 1 : preprocessing.views().count();

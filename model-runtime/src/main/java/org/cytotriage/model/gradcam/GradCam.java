@@ -3,6 +3,7 @@ package org.cytotriage.model.gradcam;
 import java.util.Arrays;
 
 import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.run.ModelOutput;
 
 /**
  * Grad-CAM from the class activation maps the model computes in its graph. At EfficientNet's last
@@ -30,6 +31,15 @@ public final class GradCam {
         }
         return RegionalHeatmap.combine(viewMaps[0], Arrays.copyOfRange(viewMaps, 1, viewMaps.length), mapRows, mapCols,
                 tiles.rows(), tiles.columns());
+    }
+
+    /** One class's Grad-CAM over the whole image from a model run's maps (every view). */
+    public static Heatmap ofClass(ModelOutput output, int classIndex, ModelCard.Views tiles) {
+        float[][] viewMaps = new float[output.activationMaps().length][];
+        for (int view = 0; view < viewMaps.length; view++) {
+            viewMaps[view] = output.activationMaps()[view][classIndex];
+        }
+        return ofViews(viewMaps, output.mapRows(), output.mapCols(), tiles);
     }
 
     public static Heatmap fromActivationMap(int rows, int cols, float[] classActivationMap) {
