@@ -1,0 +1,131 @@
+package org.cytotriage.audit.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.core.bethesda.TreatmentGroup;
+
+/**
+ * Computes a {@link ClinicalReport}. Definitions follow scikit-learn (precision/recall/F1 with
+ * {@code zero_division=0}, {@code roc_auc_score} per group against the rest); the tests check every
+ * figure against values scikit-learn and numpy computed for the same cases.
+ */
+public final class ClinicalMetrics {
+
+    static final int CALIBRATION_BINS = 15;
+    private static final TreatmentGroup[] GROUPS = TreatmentGroup.values();
+
+    private ClinicalMetrics() {
+    }
+
+    public static ClinicalReport of(List<ScoredCase> cases) {
+        int n = cases.size();
+        int[][] confusion = new int[GROUPS.length][GROUPS.length];
+        int correct = 0;
+        int flagged = 0;
+        for (ScoredCase c : cases) {
+            confusion[c.truth().ordinal()][c.predicted().ordinal()]++;
+            correct += c.truth() == c.predicted() ? 1 : 0;
+            flagged += c.flaggedForReview() ? 1 : 0;
+        }
+        Map<String, ClinicalReport.ClassFigures> perClass = new LinkedHashMap<>();
+        Map<String, Double> auc = new LinkedHashMap<>();
+        double f1Sum = 0;
+        for (TreatmentGroup group : GROUPS) {
+            ClinicalReport.ClassFigures figures = classFigures(confusion, group.ordinal());
+            perClass.put(group.name(), figures);
+            f1Sum += figures.f1();
+            auc.put(group.name(), aucOneVsRest(cases, group));
+        }
+        return new ClinicalReport(n, ratio(correct, n), confusion, perClass, n == 0 ? null : f1Sum / GROUPS.length, auc,
+                n == 0 ? null : expectedCalibrationError(cases), n == 0 ? null : brierScore(cases), bethesdaV(cases),
+                ratio(flagged, n));
+    }
+
+    private static ClinicalReport.ClassFigures classFigures(int[][] confusion, int c) {
+        int truePositives = confusion[c][c];
+        int predicted = 0;
+        int actual = 0;
+        for (int k = 0; k < confusion.length; k++) {
+            predicted += confusion[k][c];
+            actual += confusion[c][k];
+        }
+        double precision = predicted == 0 ? 0 : (double) truePositives / predicted;
+        double recall = actual == 0 ? 0 : (double) truePositives / actual;
+        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        return new ClinicalReport.ClassFigures(precision, recall, f1, actual);
+    }
+
+    /** Mann-Whitney: the chance a case of the group scores above one of the rest, ties counted half. */
+    static Double aucOneVsRest(List<ScoredCase> cases, TreatmentGroup group) {
+        int c = group.ordinal();
+        double[] positives = cases.stream().filter(s -> s.truth() == group).mapToDouble(s -> s.probabilities()[c]).toArray();
+        double[] negatives = cases.stream().filter(s -> s.truth() != group).mapToDouble(s -> s.probabilities()[c]).toArray();
+        if (positives.length == 0 || negatives.length == 0) {
+            return null;
+        }
+        double wins = 0;
+        for (double p : positives) {
+            for (double q : negatives) {
+                wins += p > q ? 1 : p == q ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) positives.length * negatives.length);
+    }
+
+    /** Bins (k/15, (k+1)/15] of the top probability; each bin weighs |confidence - accuracy| by its share. */
+    static double expectedCalibrationError(List<ScoredCase> cases) {
+        double[] confidence = new double[CALIBRATION_BINS];
+        int[] correct = new int[CALIBRATION_BINS];
+        int[] count = new int[CALIBRATION_BINS];
+        for (ScoredCase c : cases) {
+            double top = c.confidence();
+            int bin = calibrationBin(top);
+            confidence[bin] += top;
+            correct[bin] += c.truth() == c.predicted() ? 1 : 0;
+            count[bin]++;
+        }
+        double ece = 0;
+        for (int b = 0; b < CALIBRATION_BINS; b++) {
+            if (count[b] > 0) {
+                ece += (double) count[b] / cases.size() * Math.abs(confidence[b] / count[b] - (double) correct[b] / count[b]);
+            }
+        }
+        return ece;
+    }
+
+    /** The bin whose (lower, upper] edges hold the confidence; edges are k * (1/15), exactly as numpy's linspace. */
+    private static int calibrationBin(double confidence) {
+        double width = 1.0 / CALIBRATION_BINS;
+        int bin = 0;
+        while (bin < CALIBRATION_BINS - 1 && confidence > (bin + 1) * width) {
+            bin++;
+        }
+        return bin;
+    }
+
+    static double brierScore(List<ScoredCase> cases) {
+        double sum = 0;
+        for (ScoredCase c : cases) {
+            for (TreatmentGroup group : GROUPS) {
+                double target = c.truth() == group ? 1 : 0;
+                double difference = c.probabilities()[group.ordinal()] - target;
+                sum += difference * difference;
+            }
+        }
+        return sum / cases.size();
+    }
+
+    private static ClinicalReport.BethesdaV bethesdaV(List<ScoredCase> cases) {
+        List<ScoredCase> v = cases.stream().filter(c -> c.diagnosis() == BethesdaCategory.V).toList();
+        long indeterminate = v.stream().filter(c -> c.predicted() == TreatmentGroup.INDETERMINATE).count();
+        long benign = v.stream().filter(c -> c.predicted() == TreatmentGroup.BENIGN).count();
+        return new ClinicalReport.BethesdaV(v.size(), ratio(indeterminate, v.size()), ratio(benign, v.size()));
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+}

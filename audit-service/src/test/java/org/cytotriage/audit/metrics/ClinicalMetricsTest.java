@@ -1,0 +1,89 @@
+package org.cytotriage.audit.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.core.bethesda.TreatmentGroup;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Every figure of {@link ClinicalMetrics} against values computed independently by scikit-learn and
+ * numpy for the same cases ({@code metrics/make_reference_metrics.py}, output stored beside it).
+ */
+class ClinicalMetricsTest {
+
+    /** Sums of a few hundred doubles in another order: agreement far below any figure's rounding. */
+    private static final double TOLERANCE = 1e-12;
+
+    static Stream<JsonNode> scenarios() throws IOException {
+        try (InputStream in = ClinicalMetricsTest.class.getResourceAsStream("/metrics/reference-metrics.json")) {
+            List<JsonNode> scenarios = new ArrayList<>();
+            new ObjectMapper().readTree(in).get("scenarios").forEach(scenarios::add);
+            return scenarios.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void agreesWithScikitLearn(JsonNode scenario) {
+        List<ScoredCase> cases = new ArrayList<>();
+        scenario.get("cases").forEach(c -> cases.add(new ScoredCase(BethesdaCategory.parse(c.get("bethesda").asText()),
+                new double[] {c.get("probabilities").get(0).asDouble(), c.get("probabilities").get(1).asDouble(),
+                        c.get("probabilities").get(2).asDouble()}, c.get("flagged").asBoolean())));
+        JsonNode expected = scenario.get("expected");
+
+        ClinicalReport report = ClinicalMetrics.of(cases);
+
+        assertThat(report.cases()).isEqualTo(cases.size());
+        assertThat(report.accuracy()).isCloseTo(expected.get("accuracy").asDouble(), within(TOLERANCE));
+        for (int t = 0; t < 3; t++) {
+            for (int p = 0; p < 3; p++) {
+                assertThat(report.confusion()[t][p]).as("confusion[%d][%d]", t, p).isEqualTo(expected.get("confusion").get(t).get(p).asInt());
+            }
+        }
+        for (TreatmentGroup group : TreatmentGroup.values()) {
+            int c = group.ordinal();
+            ClinicalReport.ClassFigures figures = report.perClass().get(group.name());
+            assertThat(figures.precision()).as("precision %s", group).isCloseTo(expected.get("precision").get(c).asDouble(), within(TOLERANCE));
+            assertThat(figures.recall()).as("recall %s", group).isCloseTo(expected.get("recall").get(c).asDouble(), within(TOLERANCE));
+            assertThat(figures.f1()).as("f1 %s", group).isCloseTo(expected.get("f1").get(c).asDouble(), within(TOLERANCE));
+            assertThat(figures.support()).isEqualTo(expected.get("support").get(c).asInt());
+            assertNullableClose(report.aucOneVsRest().get(group.name()), expected.get("aucOneVsRest").get(c), "AUC " + group);
+        }
+        assertThat(report.macroF1()).isCloseTo(expected.get("macroF1").asDouble(), within(TOLERANCE));
+        assertThat(report.expectedCalibrationError()).isCloseTo(expected.get("expectedCalibrationError").asDouble(), within(TOLERANCE));
+        assertThat(report.brierScore()).isCloseTo(expected.get("brierScore").asDouble(), within(TOLERANCE));
+        assertNullableClose(report.bethesdaV().recall(), expected.get("bethesdaVRecall"), "Bethesda V recall");
+        assertNullableClose(report.bethesdaV().calledBenign(), expected.get("bethesdaVCalledBenign"), "Bethesda V called benign");
+        assertThat(report.flaggedForReviewShare()).isCloseTo(expected.get("flaggedShare").asDouble(), within(TOLERANCE));
+    }
+
+    @org.junit.jupiter.api.Test
+    void noCasesGiveNoFiguresRatherThanZeros() {
+        ClinicalReport report = ClinicalMetrics.of(List.of());
+        assertThat(report.cases()).isZero();
+        assertThat(report.accuracy()).isNull();
+        assertThat(report.macroF1()).isNull();
+        assertThat(report.expectedCalibrationError()).isNull();
+        assertThat(report.bethesdaV().recall()).isNull();
+    }
+
+    private static void assertNullableClose(Double actual, JsonNode expected, String what) {
+        if (expected.isNull()) {
+            assertThat(actual).as(what).isNull();
+        } else {
+            assertThat(actual).as(what).isNotNull().isCloseTo(expected.asDouble(), within(TOLERANCE));
+        }
+    }
+}
