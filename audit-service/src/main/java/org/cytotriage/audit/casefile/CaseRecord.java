@@ -20,7 +20,7 @@ public class CaseRecord extends PanacheEntityBase {
     public String hospitalId;
 
     /** Records the case unless it is already there; events of one case arrive on several topics in any order. */
-    static void ensure(String caseId, String hospitalId) {
+    public static void ensure(String caseId, String hospitalId) {
         getEntityManager().createNativeQuery("insert into cases (case_id, hospital_id) values (?1, ?2) on conflict do nothing")
                 .setParameter(1, caseId)
                 .setParameter(2, hospitalId)

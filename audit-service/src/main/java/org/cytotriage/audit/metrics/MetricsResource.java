@@ -1,0 +1,41 @@
+package org.cytotriage.audit.metrics;
+
+import java.time.LocalDate;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+@Path("/api/v1/audit/metrics")
+@Produces(MediaType.APPLICATION_JSON)
+public class MetricsResource {
+
+    /** The figures and what they cover. */
+    public record MetricsView(String label, CaseFilter filter, ClinicalReport metrics) {
+    }
+
+    static final String LABEL = "Demo models trained and tested on synthetic images: NOT FOR CLINICAL USE";
+
+    private final ConfirmedCases confirmed;
+    private final AuditPeriod period;
+
+    MetricsResource(ConfirmedCases confirmed, AuditPeriod period) {
+        this.confirmed = confirmed;
+        this.period = period;
+    }
+
+    @GET
+    @Operation(summary = "Clinical metrics of the confirmed cases (prediction against latest final diagnosis) in a period")
+    public MetricsView metrics(
+            @Parameter(description = "First day predicted, inclusive (ISO date)") @QueryParam("from") LocalDate from,
+            @Parameter(description = "Day after the last, exclusive (ISO date)") @QueryParam("to") LocalDate to,
+            @QueryParam("hospital") String hospital, @QueryParam("model") String model, @QueryParam("version") String version) {
+        CaseFilter filter = new CaseFilter(period.startOf(from), period.startOf(to), hospital, model, version);
+        return new MetricsView(LABEL, filter, ClinicalMetrics.of(confirmed.matching(filter).stream().map(ConfirmedCase::scored).toList()));
+    }
+}

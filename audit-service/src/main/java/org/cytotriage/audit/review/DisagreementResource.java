@@ -1,0 +1,76 @@
+package org.cytotriage.audit.review;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cytotriage.audit.paging.Page;
+import org.cytotriage.support.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+@Path("/api/v1/audit/disagreements")
+@Produces(MediaType.APPLICATION_JSON)
+public class DisagreementResource {
+
+    private final Disagreements disagreements;
+
+    DisagreementResource(Disagreements disagreements) {
+        this.disagreements = disagreements;
+    }
+
+    @GET
+    @Operation(summary = "Disagreements between model and final diagnosis, newest first, by status, hospital and model version")
+    public Page<DisagreementView> list(@QueryParam("status") ReviewStatus status, @QueryParam("hospital") String hospital,
+            @QueryParam("model") String model, @QueryParam("version") String version,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("status", status);
+        filters.put("hospitalId", hospital);
+        filters.put("modelName", model);
+        filters.put("modelVersion", version);
+        List<String> clauses = new ArrayList<>();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        filters.forEach((field, value) -> {
+            if (value != null) {
+                clauses.add(field + " = :" + field);
+                parameters.put(field, value);
+            }
+        });
+        String where = clauses.isEmpty() ? "" : String.join(" and ", clauses) + " ";
+        return Page.of(Disagreement.find(where + "order by openedAt desc, id desc", parameters), page, size,
+                DisagreementView::summary);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A disagreement with every step of its review")
+    public DisagreementView get(@PathParam("id") long id) {
+        Disagreement found = Disagreement.findById(id);
+        if (found == null) {
+            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-disagreement", "Unknown disagreement",
+                    "no disagreement " + id + " is on record");
+        }
+        return DisagreementView.of(found, DisagreementReview.list("disagreementId = ?1 order by reviewedAt, id", id));
+    }
+
+    @POST
+    @Path("/{id}/reviews")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add a review step: discussed or resolved (forward only), with reviewer and comment")
+    public DisagreementView review(@PathParam("id") long id, ReviewRequest request) {
+        disagreements.review(id, request);
+        return get(id);
+    }
+}

@@ -1,0 +1,91 @@
+package org.cytotriage.audit.review;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
+
+import org.cytotriage.audit.metrics.ConfirmedCase;
+import org.cytotriage.support.problem.ProblemException;
+
+/** Opens disagreements for audited cases and moves them through review. */
+@ApplicationScoped
+public class Disagreements {
+
+    private final EntityManager entityManager;
+    private final Clock clock;
+
+    Disagreements(EntityManager entityManager, Clock clock) {
+        this.entityManager = entityManager;
+        this.clock = clock;
+    }
+
+    /** Opens one for each case the model got wrong, unless that case's diagnosis version already has one. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void openFor(List<ConfirmedCase> audited) {
+        Instant now = Instant.now(clock);
+        for (ConfirmedCase c : audited) {
+            if (c.agrees()) {
+                continue;
+            }
+            entityManager.createNativeQuery("""
+                    insert into disagreements (case_id, hospital_id, model_name, model_version, predicted_group, diagnosed_group,
+                                               bethesda, diagnosis_version, status, opened_at, updated_at)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'OPEN', ?9, ?9)
+                    on conflict (case_id, diagnosis_version) do nothing""")
+                    .setParameter(1, c.caseId()).setParameter(2, c.hospitalId()).setParameter(3, c.modelName())
+                    .setParameter(4, c.modelVersion()).setParameter(5, c.scored().predicted().name())
+                    .setParameter(6, c.scored().truth().name()).setParameter(7, c.diagnosis().name())
+                    .setParameter(8, c.diagnosisVersion()).setParameter(9, now)
+                    .executeUpdate();
+        }
+    }
+
+    /** The disagreements of these cases at their current diagnosis versions. */
+    public List<Disagreement> of(List<ConfirmedCase> audited) {
+        List<Disagreement> found = new ArrayList<>();
+        for (ConfirmedCase c : audited) {
+            if (!c.agrees()) {
+                Disagreement d = Disagreement.find("caseId = ?1 and diagnosisVersion = ?2", c.caseId(), c.diagnosisVersion()).firstResult();
+                if (d != null) {
+                    found.add(d);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Transactional
+    public Disagreement review(long id, ReviewRequest request) {
+        Disagreement disagreement = Disagreement.findById(id);
+        if (disagreement == null) {
+            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-disagreement", "Unknown disagreement",
+                    "no disagreement " + id + " is on record");
+        }
+        if (request == null || request.reviewer() == null || request.reviewer().isBlank() || request.status() == null) {
+            throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "incomplete-review", "Incomplete review",
+                    "a review names its reviewer and the status it leaves the disagreement in (OPEN, DISCUSSED, RESOLVED)");
+        }
+        if (request.status().compareTo(disagreement.status) < 0) {
+            throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "review-goes-back", "Review cannot go back",
+                    "disagreement " + id + " is " + disagreement.status + "; a review moves it forward or keeps it there, not back to "
+                            + request.status());
+        }
+        Instant now = Instant.now(clock);
+        DisagreementReview review = new DisagreementReview();
+        review.disagreementId = id;
+        review.status = request.status();
+        review.reviewer = request.reviewer();
+        review.comment = request.comment();
+        review.reviewedAt = now;
+        review.persist();
+        disagreement.status = request.status();
+        disagreement.updatedAt = now;
+        return disagreement;
+    }
+}

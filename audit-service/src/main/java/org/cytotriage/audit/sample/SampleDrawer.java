@@ -1,0 +1,88 @@
+package org.cytotriage.audit.sample;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.cytotriage.audit.metrics.AuditPeriod;
+import org.cytotriage.audit.metrics.ConfirmedCase;
+import org.cytotriage.audit.metrics.ConfirmedCases;
+import org.cytotriage.audit.review.Disagreements;
+import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.core.bethesda.TreatmentGroup;
+
+/**
+ * Draws a month's samples for a hospital, once: a second draw of the same month returns the first.
+ * The population is the month's confirmed cases in case-id order and the seed is named by month,
+ * hospital and kind, so the draw can be repeated by anyone from the same cases.
+ */
+@ApplicationScoped
+public class SampleDrawer {
+
+    private final ConfirmedCases confirmed;
+    private final AuditPeriod period;
+    private final Disagreements disagreements;
+    private final SampleConfig config;
+    private final EntityManager entityManager;
+    private final Clock clock;
+
+    SampleDrawer(ConfirmedCases confirmed, AuditPeriod period, Disagreements disagreements, SampleConfig config,
+            EntityManager entityManager, Clock clock) {
+        this.confirmed = confirmed;
+        this.period = period;
+        this.disagreements = disagreements;
+        this.config = config;
+        this.entityManager = entityManager;
+        this.clock = clock;
+    }
+
+    /** The month's random sample and, when configured, the enriched review list beside it. */
+    @Transactional
+    public AuditSample draw(YearMonth month, String hospitalId) {
+        AuditSample random = AuditSample.find(month, hospitalId, SampleKind.RANDOM);
+        if (random != null) {
+            return random;
+        }
+        List<ConfirmedCase> eligible = confirmed.matching(period.month(month, hospitalId));
+        random = save(month, hospitalId, SampleKind.RANDOM, config.size(), eligible);
+        if (config.enrichedSize() > 0) {
+            Set<String> sampled = confirmed.inSample(random.id).stream().map(ConfirmedCase::caseId).collect(Collectors.toSet());
+            List<ConfirmedCase> risky = eligible.stream().filter(c -> !sampled.contains(c.caseId())).filter(this::isRisky).toList();
+            save(month, hospitalId, SampleKind.ENRICHED, config.enrichedSize(), risky);
+        }
+        return random;
+    }
+
+    /** Predicted Indeterminate, a narrow margin, flagged for review, or diagnosed Bethesda V. */
+    boolean isRisky(ConfirmedCase c) {
+        return c.scored().predicted() == TreatmentGroup.INDETERMINATE || c.scored().margin() < config.riskyMargin()
+                || c.scored().flaggedForReview() || c.diagnosis() == BethesdaCategory.V;
+    }
+
+    private AuditSample save(YearMonth month, String hospitalId, SampleKind kind, int size, List<ConfirmedCase> population) {
+        AuditSample sample = new AuditSample();
+        sample.month = month.toString();
+        sample.hospitalId = hospitalId;
+        sample.kind = kind;
+        sample.seed = SimpleRandomSample.seed("cytotriage-audit", month.toString(), hospitalId, kind.name());
+        sample.requestedSize = size;
+        sample.eligibleCases = population.size();
+        sample.drawnAt = Instant.now(clock);
+        sample.persistAndFlush();
+        List<ConfirmedCase> drawn = SimpleRandomSample.draw(population, size, sample.seed);
+        for (int position = 0; position < drawn.size(); position++) {
+            entityManager.createNativeQuery("insert into audit_sample_cases (sample_id, case_id, position) values (?1, ?2, ?3)")
+                    .setParameter(1, sample.id).setParameter(2, drawn.get(position).caseId()).setParameter(3, position)
+                    .executeUpdate();
+        }
+        disagreements.openFor(drawn);
+        return sample;
+    }
+}

@@ -1,0 +1,63 @@
+package org.cytotriage.audit.sample;
+
+import java.time.YearMonth;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.cytotriage.audit.metrics.ClinicalMetrics;
+import org.cytotriage.audit.metrics.ClinicalReport;
+import org.cytotriage.audit.metrics.ConfirmedCase;
+import org.cytotriage.audit.metrics.ConfirmedCases;
+import org.cytotriage.audit.review.DisagreementView;
+import org.cytotriage.audit.review.Disagreements;
+
+/** Builds a month's report from its drawn samples and their cases' current diagnoses and reviews. */
+@ApplicationScoped
+public class SampleReports {
+
+    static final String LABEL = "Monthly audit: simple random sample of confirmed cases. Demo models: NOT FOR CLINICAL USE";
+    static final String ENRICHED_LABEL = "Enriched review list: risky cases outside the random sample (predicted Indeterminate, "
+            + "narrow margin, flagged for review or Bethesda V), chosen for risk, not at random: excluded from the figures above";
+
+    private final ConfirmedCases confirmed;
+    private final Disagreements disagreements;
+
+    SampleReports(ConfirmedCases confirmed, Disagreements disagreements) {
+        this.confirmed = confirmed;
+        this.disagreements = disagreements;
+    }
+
+    /** Null when the month has not been drawn for the hospital. */
+    @Transactional
+    public SampleReport of(YearMonth month, String hospitalId) {
+        AuditSample random = AuditSample.find(month, hospitalId, SampleKind.RANDOM);
+        if (random == null) {
+            return null;
+        }
+        List<ConfirmedCase> cases = confirmed.inSample(random.id);
+        ClinicalReport metrics = ClinicalMetrics.of(cases.stream().map(ConfirmedCase::scored).toList());
+        String note = cases.size() < random.requestedSize
+                ? "only " + cases.size() + " confirmed cases in " + month + " at " + hospitalId + ": the sample holds all of them, not "
+                        + random.requestedSize
+                : null;
+        AuditSample enriched = AuditSample.find(month, hospitalId, SampleKind.ENRICHED);
+        SampleReport.EnrichedList enrichedList = null;
+        if (enriched != null) {
+            List<ConfirmedCase> risky = confirmed.inSample(enriched.id);
+            enrichedList = new SampleReport.EnrichedList(ENRICHED_LABEL, enriched.requestedSize, enriched.eligibleCases,
+                    caseIds(risky), views(risky));
+        }
+        return new SampleReport(LABEL, random.month, hospitalId, random.drawnAt, random.seed, random.requestedSize,
+                random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList);
+    }
+
+    private List<DisagreementView> views(List<ConfirmedCase> cases) {
+        return disagreements.of(cases).stream().map(DisagreementView::summary).toList();
+    }
+
+    private static List<String> caseIds(List<ConfirmedCase> cases) {
+        return cases.stream().map(ConfirmedCase::caseId).toList();
+    }
+}

@@ -1,0 +1,67 @@
+package org.cytotriage.audit.sample;
+
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.cytotriage.support.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+@Path("/api/v1/audit/samples/{month}")
+@Produces(MediaType.APPLICATION_JSON)
+public class SampleResource {
+
+    private final SampleDrawer drawer;
+    private final SampleReports reports;
+
+    SampleResource(SampleDrawer drawer, SampleReports reports) {
+        this.drawer = drawer;
+        this.reports = reports;
+    }
+
+    @POST
+    @Operation(summary = "Draw the month's random sample of confirmed cases at a hospital (on demand; once per month: a second call returns the first draw)")
+    @APIResponse(responseCode = "200", description = "The month's audit report")
+    public SampleReport draw(@PathParam("month") String month, @QueryParam("hospital") String hospital) {
+        YearMonth parsed = parse(month);
+        drawer.draw(parsed, required(hospital));
+        return reports.of(parsed, hospital);
+    }
+
+    @GET
+    @Operation(summary = "The month's audit report: agreement, confusion matrix, metrics and every disagreement of the random sample, and the enriched review list apart")
+    public SampleReport report(@PathParam("month") String month, @QueryParam("hospital") String hospital) {
+        SampleReport report = reports.of(parse(month), required(hospital));
+        if (report == null) {
+            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "no-sample", "No sample",
+                    "no sample of " + month + " has been drawn for hospital '" + hospital + "'");
+        }
+        return report;
+    }
+
+    private static YearMonth parse(String month) {
+        try {
+            return YearMonth.parse(month);
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "bad-month", "Bad month",
+                    "'" + month + "' is not a month: expected yyyy-MM, for example 2026-11");
+        }
+    }
+
+    private static String required(String hospital) {
+        if (hospital == null || hospital.isBlank()) {
+            throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "missing-hospital", "Missing hospital",
+                    "a sample is drawn per hospital: pass ?hospital=<hospital id>");
+        }
+        return hospital;
+    }
+}

@@ -1,0 +1,96 @@
+package org.cytotriage.audit.diagnosis;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.AuditEvents;
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.DiagnosisRecorded;
+import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.TopicReader;
+import org.cytotriage.infra.TopicWriter;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+class DiagnosisResourceTest {
+
+    private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
+
+    @Test
+    void recordsTheCategoryAsGivenAndACorrectionAsANewVersion() {
+        String caseId = knownCase();
+
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"5\", \"recordedBy\": \"dr-a\", \"comment\": \"papillary features\"}")
+                .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201)
+                .header("Location", containsString("/diagnoses/1"))
+                .body("version", equalTo(1)).body("bethesdaCategory", equalTo("V")).body("group", equalTo("INDETERMINATE"));
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"Bethesda VI\", \"recordedBy\": \"dr-b\"}")
+                .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201)
+                .body("version", equalTo(2)).body("bethesdaCategory", equalTo("VI")).body("group", equalTo("MALIGNANT"));
+
+        given().get("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("[0].bethesdaCategory", equalTo("V")).body("[0].comment", equalTo("papillary features"))
+                .body("[1].bethesdaCategory", equalTo("VI")).body("[1].recordedBy", equalTo("dr-b"));
+
+        List<ConsumerRecord<String, DiagnosisRecorded>> published = new TopicReader(RealInfrastructure.shared()).read(Topics.DIAGNOSES,
+                DiagnosisRecorded.class, d -> d.getCaseId().equals(caseId), found -> found.size() >= 2, Duration.ofSeconds(20));
+        assertThat(published).extracting(r -> r.value().getVersion()).containsExactly(1, 2);
+        assertThat(published).extracting(r -> r.value().getBethesdaCategory().name()).containsExactly("V", "VI");
+        assertThat(published).allMatch(r -> r.key().equals(caseId));
+    }
+
+    @Test
+    void recordsDiagnosesPublishedByTheLaboratorySystemOnce() {
+        String caseId = knownCase();
+        DiagnosisRecorded fromLis = AuditEvents.diagnosis(caseId, "hospital-d", "III", 1, Instant.now());
+        writer.send(Topics.DIAGNOSES, caseId, fromLis);
+        writer.send(Topics.DIAGNOSES, caseId, fromLis);
+        // A second version 1 from elsewhere conflicts with history and is kept out; version 2 is a correction.
+        writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, "hospital-d", "II", 1, Instant.now()));
+        writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, "hospital-d", "IV", 2, Instant.now()));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId + "/diagnoses").then()
+                .body("size()", equalTo(2)).body("[0].bethesdaCategory", equalTo("III")).body("[1].bethesdaCategory", equalTo("IV")));
+    }
+
+    @Test
+    void unknownCategoryOrCaseOrNoDiagnosticianIsAProblem() {
+        String caseId = knownCase();
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"VII\", \"recordedBy\": \"dr-a\"}")
+                .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(400)
+                .contentType(containsString("application/problem+json")).body("title", equalTo("Unknown Bethesda category"))
+                .body("detail", containsString("'VII'"));
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"II\"}")
+                .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(400)
+                .contentType(containsString("application/problem+json")).body("detail", containsString("recordedBy"));
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"II\", \"recordedBy\": \"dr-a\"}")
+                .post("/api/v1/cases/no-such-case/diagnoses").then().statusCode(404)
+                .contentType(containsString("application/problem+json")).body("detail", containsString("no-such-case"));
+        given().get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(0));
+    }
+
+    /** A case whose image was received, so a diagnosis can be recorded for it. */
+    private String knownCase() {
+        String caseId = "case-dx-" + UUID.randomUUID().toString().substring(0, 8);
+        writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, "hospital-d", UUID.randomUUID().toString(), "sha256/ab/x", Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).statusCode() == 200);
+        return caseId;
+    }
+}
