@@ -65,6 +65,24 @@ def fit_temperature(logits: torch.Tensor, truth: torch.Tensor) -> float:
     return float(log_t.exp())
 
 
+# Confidence bins of the drift reference: finer near 1, where a confident model's predictions pile up.
+CONFIDENCE_EDGES = [0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0]
+
+
+def prediction_distribution(calibrated: torch.Tensor) -> dict:
+    """What the model predicts on a test set, the reference audit-service measures drift against
+    (population stability index of the live predictions' class mix and confidence)."""
+    confidence, predicted = calibrated.max(dim=1)
+    edges = torch.tensor(CONFIDENCE_EDGES, dtype=torch.float64)
+    # Bins (low, high], the first closed below.
+    bins = (torch.bucketize(confidence.double(), edges, right=False) - 1).clamp(0, len(CONFIDENCE_EDGES) - 2)
+    return {
+        "predictedMix": {GROUPS[c]: float((predicted == c).double().mean()) for c in range(len(GROUPS))},
+        "confidenceEdges": CONFIDENCE_EDGES,
+        "confidenceShares": [float((bins == b).double().mean()) for b in range(len(CONFIDENCE_EDGES) - 1)],
+    }
+
+
 def report(logits: torch.Tensor, truth: torch.Tensor, bethesda: list[str], temperature: float) -> dict:
     """The model card's metrics block for one test set."""
     raw = logits.softmax(dim=1)
@@ -87,4 +105,5 @@ def report(logits: torch.Tensor, truth: torch.Tensor, bethesda: list[str], tempe
         "eceAfterCalibration": expected_calibration_error(calibrated, truth),
         "confusion": [[int(((truth == t) & (predicted == p)).sum()) for p in range(len(GROUPS))]
                       for t in range(len(GROUPS))],
+        "predictionDistribution": prediction_distribution(calibrated),
     }

@@ -62,7 +62,7 @@ public class ConfirmedCases {
                 ((Number) row[10]).intValue());
     }
 
-    static Instant toInstant(Object value) {
+    public static Instant toInstant(Object value) {
         if (value instanceof Instant instant) {
             return instant;
         }

@@ -13,8 +13,12 @@ public record ScoredCase(BethesdaCategory diagnosis, double[] probabilities, boo
         return diagnosis.group();
     }
 
-    /** The most probable group; the first of equals, as numpy's argmax. */
     public TreatmentGroup predicted() {
+        return mostProbable(probabilities);
+    }
+
+    /** The most probable group; the first of equals, as numpy's argmax. */
+    public static TreatmentGroup mostProbable(double[] probabilities) {
         int best = 0;
         for (int c = 1; c < probabilities.length; c++) {
             if (probabilities[c] > probabilities[best]) {

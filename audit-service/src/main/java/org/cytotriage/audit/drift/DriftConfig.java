@@ -1,0 +1,34 @@
+package org.cytotriage.audit.drift;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "cytotriage.audit.drift")
+public interface DriftConfig {
+
+    /** The recent predictions compared with the card: those of the last window. */
+    @WithDefault("P30D")
+    Duration window();
+
+    /** Population stability index above which the class mix or the confidence has drifted (0.25: a major shift, by convention). */
+    @WithDefault("0.25")
+    double psiThreshold();
+
+    /** Fewer predictions in the window than this: too few to judge drift. */
+    @WithDefault("200")
+    int minPredictions();
+
+    /** Macro-F1 on confirmed cases this far below the card's: performance has dropped. */
+    @WithDefault("0.10")
+    double maxMacroF1Drop();
+
+    /** Fewer confirmed cases in the window than this: too few to judge performance. */
+    @WithDefault("30")
+    int minConfirmedCases();
+
+    /** How often the drift gauges are recomputed. */
+    @WithDefault("5m")
+    String refreshEvery();
+}

@@ -1,0 +1,50 @@
+package org.cytotriage.audit.model;
+
+import java.util.List;
+
+import org.cytotriage.core.bethesda.TreatmentGroup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a model card says the model does on its own site's test set: the predicted class mix, the
+ * distribution of its top probability over the card's confidence bins, and macro-F1.
+ *
+ * @param confidenceEdges bin edges, bins (low, high], the first closed below
+ */
+public record DriftReference(double[] predictedMix, double[] confidenceEdges, double[] confidenceShares, double macroF1,
+        int cases) {
+
+    /** The site the model was trained at: its test set is the reference. */
+    static final String REFERENCE_SITE = "siteA";
+
+    /** Null when the card has no prediction distribution (cards made before training wrote one). */
+    static DriftReference from(JsonNode card) {
+        JsonNode site = card.path("metrics").path(REFERENCE_SITE);
+        JsonNode distribution = site.path("predictionDistribution");
+        if (distribution.isMissingNode()) {
+            return null;
+        }
+        double[] mix = List.of(TreatmentGroup.values()).stream()
+                .mapToDouble(group -> distribution.path("predictedMix").path(group.name()).asDouble()).toArray();
+        return new DriftReference(mix, doubles(distribution.path("confidenceEdges")), doubles(distribution.path("confidenceShares")),
+                site.path("macroF1").asDouble(), site.path("cases").asInt());
+    }
+
+    /** The bin of a confidence, edges as in training (low, high]. */
+    public int confidenceBin(double confidence) {
+        int bin = 0;
+        while (bin < confidenceShares.length - 1 && confidence > confidenceEdges[bin + 1]) {
+            bin++;
+        }
+        return bin;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asDouble();
+        }
+        return values;
+    }
+}
