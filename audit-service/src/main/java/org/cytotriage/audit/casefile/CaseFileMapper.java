@@ -84,7 +84,7 @@ final class CaseFileMapper {
                 .toList());
     }
 
-    private static CaseView.Prediction toView(PredictionRecord p) {
+    static CaseView.Prediction toView(PredictionRecord p) {
         return new CaseView.Prediction(new CaseView.Model(p.modelName, p.modelVersion, p.modelSha256), p.predictedGroup,
                 new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt);
     }

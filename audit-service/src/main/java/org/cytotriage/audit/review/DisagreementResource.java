@@ -1,10 +1,5 @@
 package org.cytotriage.audit.review;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -16,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
 import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -35,21 +31,9 @@ public class DisagreementResource {
     public Page<DisagreementView> list(@QueryParam("status") ReviewStatus status, @QueryParam("hospital") String hospital,
             @QueryParam("model") String model, @QueryParam("version") String version,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        Map<String, Object> filters = new LinkedHashMap<>();
-        filters.put("status", status);
-        filters.put("hospitalId", hospital);
-        filters.put("modelName", model);
-        filters.put("modelVersion", version);
-        List<String> clauses = new ArrayList<>();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        filters.forEach((field, value) -> {
-            if (value != null) {
-                clauses.add(field + " = :" + field);
-                parameters.put(field, value);
-            }
-        });
-        String where = clauses.isEmpty() ? "" : String.join(" and ", clauses) + " ";
-        return Page.of(Disagreement.find(where + "order by openedAt desc, id desc", parameters), page, size,
+        Filters filters = Filters.where().equal("status", status).equal("hospitalId", hospital).equal("modelName", model)
+                .equal("modelVersion", version);
+        return Page.of(Disagreement.find(filters.orderedBy("openedAt desc, id desc"), filters.parameters()), page, size,
                 DisagreementView::summary);
     }
 

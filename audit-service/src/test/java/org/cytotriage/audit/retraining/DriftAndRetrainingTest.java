@@ -108,6 +108,23 @@ class DriftAndRetrainingTest {
                 .extracting(c -> c.getBethesdaCategory().name() + "/" + c.getGroup().name() + "/" + c.getHospitalId())
                 .containsExactlyInAnyOrder("II/BENIGN/hospital-r", "V/INDETERMINATE/hospital-r", "II/BENIGN/hospital-r",
                         "V/INDETERMINATE/hospital-r");
+        given().get("/api/v1/audit/retraining?model=" + model.getName()).then().statusCode(200).body("total", equalTo(1))
+                .body("items[0].trigger", equalTo("SCHEDULED")).body("items[0].eventId", equalTo(request.getEventId()))
+                .body("items[0].manifestSize", equalTo(request.getManifest().size()));
+    }
+
+    @Test
+    void theShippedModelsCardsAreOnRecordWithTheirReference() {
+        DriftReferenceView basic = QuarkusTransaction.requiringNew().call(() -> {
+            ModelCardRecord card = ModelCardRecord.of("thyroideffi-basic", "1.0.0-synthetic");
+            return card == null ? null : new DriftReferenceView(card.modelSha256, card.trainedAt);
+        });
+        assertThat(basic).isNotNull();
+        assertThat(basic.sha256()).hasSize(64);
+        assertThat(basic.trainedAt()).isNotNull();
+    }
+
+    record DriftReferenceView(String sha256, Instant trainedAt) {
     }
 
     @Test

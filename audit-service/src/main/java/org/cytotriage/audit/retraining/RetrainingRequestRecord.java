@@ -1,0 +1,30 @@
+package org.cytotriage.audit.retraining;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A retraining request as published (its manifest is in the event). */
+@Entity
+@Table(name = "retraining_requests")
+public class RetrainingRequestRecord extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "event_id")
+    public String eventId;
+    @Column(name = "model_name")
+    public String modelName;
+    @Column(name = "model_version")
+    public String modelVersion;
+    public String trigger;
+    public String reason;
+    @Column(name = "manifest_size")
+    public int manifestSize;
+    @Column(name = "requested_at")
+    public Instant requestedAt;
+}
