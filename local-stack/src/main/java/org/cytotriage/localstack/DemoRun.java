@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
@@ -19,12 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Sends synthetic smears through ingest and prints each result from audit-service as it arrives:
  * the case, the true (synthetic) category, the predicted group with its probabilities and the
- * strongest heatmap cell.
+ * strongest heatmap cell; then records each case's final diagnosis (the synthetic truth, as a
+ * cytopathologist would) and prints the month's audit sample.
  */
 final class DemoRun {
 
     private static final List<BethesdaCategory> CYCLE = List.of(BethesdaCategory.II, BethesdaCategory.VI,
             BethesdaCategory.III, BethesdaCategory.V, BethesdaCategory.IV, BethesdaCategory.I);
+
+    private static final String HOSPITAL = "demo-hospital";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -46,7 +51,7 @@ final class DemoRun {
             String caseId = "demo-" + Instant.now().getEpochSecond() + "-" + i;
             Instant sent = Instant.now();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/api/v1/cases/" + caseId + "/images"))
-                    .header("Content-Type", "image/jpeg").header("X-Hospital-Id", "demo-hospital")
+                    .header("Content-Type", "image/jpeg").header("X-Hospital-Id", HOSPITAL)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(smear.jpegBytes())).build(), HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
                 throw new IllegalStateException("ingest refused demo image: " + accepted.statusCode() + " " + accepted.body());
@@ -58,7 +63,29 @@ final class DemoRun {
                     p.get("indeterminate").asDouble(), p.get("malignant").asDouble(),
                     image.get("prediction").get("flaggedForReview").asBoolean(), peak(image.get("explanation")),
                     Duration.between(sent, Instant.now()).toMillis());
+            post(auditUrl + "/api/v1/cases/" + caseId + "/diagnoses", json.createObjectNode()
+                    .put("bethesdaCategory", smear.category().name()).put("recordedBy", "demo (synthetic truth)").toString(), 201);
         }
+        printAudit();
+    }
+
+    /** The month's audit of the demo hospital: its random sample against the final diagnoses. */
+    private void printAudit() throws Exception {
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        JsonNode report = json.readTree(post(auditUrl + "/api/v1/audit/samples/" + month + "?hospital=" + HOSPITAL, "", 200));
+        JsonNode metrics = report.get("metrics");
+        out.printf("Audit %s at %s: %d of %d confirmed cases sampled, agreement %.2f, macro-F1 %.2f, %d disagreements to review%n",
+                month, HOSPITAL, report.get("drawnCases").asInt(), report.get("eligibleCases").asInt(), report.get("agreement").asDouble(),
+                metrics.get("macroF1").asDouble(), report.get("disagreements").size());
+    }
+
+    private String post(String url, String body, int expectedStatus) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     /** Polls the case until its first image has a prediction and an explanation on record. */

@@ -157,6 +157,8 @@ public final class LocalStack implements AutoCloseable {
         stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/swagger-ui   health %s/q/health%n",
                 name, processes.get(0).url(), processes.get(0).url()));
         System.out.printf("  a case            %s/api/v1/cases/<caseId>%n", stack.url("audit-service"));
+        System.out.printf("  the month's audit %s/api/v1/audit/samples/<yyyy-MM>?hospital=demo-hospital%n", stack.url("audit-service"));
+        System.out.printf("  drift             %s/api/v1/audit/drift%n", stack.url("audit-service"));
         System.out.println("Demo models are NOT FOR CLINICAL USE.");
         if (!exitAfterDemo) {
             System.out.println("Running until Ctrl-C.");

@@ -76,6 +76,17 @@ class EndToEndTest {
         assertThat(heatmap).hasSize(found.getInt("images[0].explanation.rows") * found.getInt("images[0].explanation.cols"));
         assertThat(heatmap).allSatisfy(v -> assertThat(v).isBetween(0f, 1f));
 
+        // The cytopathologist's final diagnosis, then the month's audit sample holds the case.
+        given().contentType("application/json").body("{\"bethesdaCategory\": \"VI\", \"recordedBy\": \"dr-e2e\"}")
+                .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        given().post(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "?hospital=hospital-e2e").then().statusCode(200)
+                .body("drawnCases", org.hamcrest.Matchers.equalTo(1)).body("caseIds[0]", org.hamcrest.Matchers.equalTo(caseId))
+                .body("agreement", org.hamcrest.Matchers.equalTo(group.equals("MALIGNANT") ? 1.0f : 0.0f));
+        // The live model's card (from the model directories) is the drift reference.
+        given().get(stack.url("audit-service") + "/api/v1/audit/drift?model=thyroideffi-basic").then().statusCode(200)
+                .body("[0].referenceMix.size()", org.hamcrest.Matchers.equalTo(3)).body("[0].predictions", org.hamcrest.Matchers.equalTo(1));
+
         // Exactly one prediction on record in the database itself.
         var db = stack.infrastructure().postgres();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
