@@ -9,11 +9,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
-import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 @Path("/api/v1/audit/disagreements")
@@ -41,12 +39,7 @@ public class DisagreementResource {
     @Path("/{id}")
     @Operation(summary = "A disagreement with every step of its review")
     public DisagreementView get(@PathParam("id") long id) {
-        Disagreement found = Disagreement.findById(id);
-        if (found == null) {
-            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-disagreement", "Unknown disagreement",
-                    "no disagreement " + id + " is on record");
-        }
-        return DisagreementView.of(found, DisagreementReview.list("disagreementId = ?1 order by reviewedAt, id", id));
+        return DisagreementView.of(disagreements.get(id), DisagreementReview.list("disagreementId = ?1 order by reviewedAt, id", id));
     }
 
     @POST

@@ -60,13 +60,19 @@ public class Disagreements {
         return found;
     }
 
-    @Transactional
-    public Disagreement review(long id, ReviewRequest request) {
-        Disagreement disagreement = Disagreement.findById(id);
-        if (disagreement == null) {
+    /** @throws ProblemException 404 when no disagreement has this id */
+    public Disagreement get(long id) {
+        Disagreement found = Disagreement.findById(id);
+        if (found == null) {
             throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-disagreement", "Unknown disagreement",
                     "no disagreement " + id + " is on record");
         }
+        return found;
+    }
+
+    @Transactional
+    public Disagreement review(long id, ReviewRequest request) {
+        Disagreement disagreement = get(id);
         if (request == null || request.reviewer() == null || request.reviewer().isBlank() || request.status() == null) {
             throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "incomplete-review", "Incomplete review",
                     "a review names its reviewer and the status it leaves the disagreement in (OPEN, DISCUSSED, RESOLVED)");

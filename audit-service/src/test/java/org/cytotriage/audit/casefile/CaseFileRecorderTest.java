@@ -15,9 +15,9 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
-import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
@@ -37,10 +37,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
 class CaseFileRecorderTest {
 
-    private static final ImageRef IMAGE = ImageRef.newBuilder().setKey("sha256/ab/" + "ab".repeat(32)).setSha256("ab".repeat(32))
-            .setMediaType("image/jpeg").setSizeBytes(1234).setWidth(1024).setHeight(768).build();
+    private static final ImageRef IMAGE = AuditEvents.imageRef("sha256/ab/" + "ab".repeat(32));
     private static final byte[] OVERLAY_PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
-    private static final ModelRef MODEL = ModelRef.newBuilder().setName("thyroideffi-basic").setVersion("9.9.9").setSha256("c".repeat(64)).build();
+    private static final ModelRef MODEL = AuditEvents.MODEL;
 
     @Inject
     ImageStore store;
@@ -128,15 +127,11 @@ class CaseFileRecorderTest {
     }
 
     private static ImageReceived image(String caseId, String imageId) {
-        return ImageReceived.newBuilder().setEventId(UUID.randomUUID().toString()).setImageId(imageId).setCaseId(caseId)
-                .setHospitalId("hospital-a").setReceivedAt(Instant.now()).setImage(IMAGE).setSource("test").build();
+        return AuditEvents.image(caseId, "hospital-a", imageId, IMAGE.getKey(), Instant.now());
     }
 
     private static PredictionMade prediction(String caseId, String imageId) {
-        return PredictionMade.newBuilder().setEventId(UUID.randomUUID().toString()).setImageId(imageId).setCaseId(caseId)
-                .setHospitalId("hospital-a").setPredictedAt(Instant.now()).setImage(IMAGE).setModel(MODEL)
-                .setPredictedGroup(TreatmentGroup.MALIGNANT).setProbabilities(new ClassProbabilities(0.1, 0.2, 0.7))
-                .setTemperature(1.3).setFlaggedForReview(false).setInferenceMillis(11.0).build();
+        return AuditEvents.prediction(caseId, "hospital-a", imageId, MODEL, Instant.now(), 0.1, 0.2, 0.7, false);
     }
 
     private static ExplanationReady explanation(PredictionMade prediction) {

@@ -39,13 +39,7 @@ class TopicReplayTest {
     void replayingTheTopicsFromTheStartAddsNoRecord() {
         String hospital = "hospital-replay-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> cases = List.of(hospital + "-1", hospital + "-2", hospital + "-3");
-        for (String caseId : cases) {
-            String imageId = UUID.randomUUID().toString();
-            writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, hospital, imageId, "sha256/ab/" + imageId, Instant.now()));
-            writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, hospital, imageId, AuditEvents.MODEL, Instant.now(),
-                    0.2, 0.7, 0.1, true));
-            writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, hospital, "IV", 1, Instant.now()));
-        }
+        cases.forEach(caseId -> publishImagePredictionAndDiagnosis(caseId, hospital, "IV", 1));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/audit/metrics?hospital=" + hospital)
                 .then().body("metrics.cases", equalTo(3)));
 
@@ -55,13 +49,7 @@ class TopicReplayTest {
 
         // One new record per case and topic after the replay: once each is on record, everything
         // replayed before it on the case's partition has been consumed.
-        for (String caseId : cases) {
-            String imageId = UUID.randomUUID().toString();
-            writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, hospital, imageId, "sha256/ab/" + imageId, Instant.now()));
-            writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, hospital, imageId, AuditEvents.MODEL, Instant.now(),
-                    0.2, 0.7, 0.1, true));
-            writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, hospital, "V", 2, Instant.now()));
-        }
+        cases.forEach(caseId -> publishImagePredictionAndDiagnosis(caseId, hospital, "V", 2));
         for (String caseId : cases) {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId + "/diagnoses").then()
                     .body("size()", equalTo(2)).body("bethesdaCategory", hasItems("IV", "V")));
@@ -71,6 +59,14 @@ class TopicReplayTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/predictions?hospital=" + hospital).then()
                 .body("total", equalTo(6)));
         given().get("/api/v1/audit/metrics?hospital=" + hospital).then().body("metrics.cases", equalTo(3));
+    }
+
+    private void publishImagePredictionAndDiagnosis(String caseId, String hospital, String bethesda, int diagnosisVersion) {
+        String imageId = UUID.randomUUID().toString();
+        writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, hospital, imageId, "sha256/ab/" + imageId, Instant.now()));
+        writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, hospital, imageId, AuditEvents.MODEL, Instant.now(),
+                0.2, 0.7, 0.1, true));
+        writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, hospital, bethesda, diagnosisVersion, Instant.now()));
     }
 
     /** Publishes again every record the topic holds, oldest first, under its own key. */

@@ -82,6 +82,11 @@ class DriftAndRetrainingTest {
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/audit/metrics?model=" + model.getName())
                 .then().body("metrics.cases", equalTo(4)));
+        for (int i = 0; i < 4; i++) {
+            String caseId = model.getName() + "-case-" + i;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId).then()
+                    .body("images.size()", equalTo(1)));
+        }
 
         clock.set(wentLive.atOffset(ZoneOffset.UTC).plusMonths(6).minusHours(1).toInstant());
         assertThat(firedFor(monitor.check(), model)).isEmpty();
