@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 public final class RealInfrastructure implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RealInfrastructure.class);
+    private static final int START_ATTEMPTS = 3;
     private static RealInfrastructure shared;
 
     private final Path workDir;
@@ -33,16 +35,17 @@ public final class RealInfrastructure implements AutoCloseable {
         this.workDir = workDir;
         Instant begin = Instant.now();
         ProjectLayout layout = ProjectLayout.locate();
-        CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> {
-            KafkaBroker broker = KafkaBroker.create(layout, workDir.resolve("kafka"));
+        CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> startWithRetries("Kafka", attempt -> {
+            KafkaBroker broker = KafkaBroker.create(layout, workDir.resolve("kafka-" + attempt));
             broker.start();
             return broker;
-        });
-        CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(() -> {
-            SchemaRegistry r = SchemaRegistry.create(layout, workDir);
-            r.start();
-            return r;
-        });
+        }));
+        CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(() -> startWithRetries("the schema registry",
+                attempt -> {
+                    SchemaRegistry r = SchemaRegistry.create(layout, workDir);
+                    r.start();
+                    return r;
+                }));
         CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
             PostgresServer p = new PostgresServer(workDir);
             p.start();
@@ -54,6 +57,25 @@ public final class RealInfrastructure implements AutoCloseable {
         this.startupTime = Duration.between(begin, Instant.now());
         LOG.infof("Real infrastructure up in %d ms: Kafka %s, registry %s, PostgreSQL %s (work dir %s)",
                 startupTime.toMillis(), kafka.bootstrapServers(), registry.apiUrl(), postgres.jdbcUrl(), workDir);
+    }
+
+    /**
+     * A server picks a free port just before it binds it; on a busy machine (a build downloading in
+     * parallel) another process can take that port in between and the server exits while starting.
+     * Each retry starts it afresh on new ports.
+     */
+    private static <T> T startWithRetries(String what, IntFunction<T> start) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return start.apply(attempt);
+            } catch (IllegalStateException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warnf("%s did not start (attempt %d of %d), starting it again on new ports: %s", what, attempt, START_ATTEMPTS,
+                        e.getMessage());
+            }
+        }
     }
 
     /** Starts a new set of servers with their data under {@code target/real-infra}. */
