@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that the CytoTriage training/export scripts need
-# (listed one per line in requirements-debian.txt next to this script).
+# Installs Debian packages listed one per line in a requirements file: by default the ones the
+# CytoTriage training/export scripts need (requirements-debian.txt next to this script); other
+# modules pass their own list (local-stack: the browser for its browser tests).
+#   training/install.sh [requirements file]
 #
 # Idempotent: if every package is already installed it does nothing and exits 0.
 # Uses sudo only when not running as root.
@@ -10,7 +12,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-req="${here}/requirements-debian.txt"
+req="${1:-${here}/requirements-debian.txt}"
 
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "${req}" | grep -v '^$')
 if [ "${#packages[@]}" -eq 0 ]; then

@@ -1,6 +1,6 @@
 """Reference values for ClinicalMetricsTest, computed independently of the Java code: scikit-learn
-(Debian's python3-sklearn) for the confusion matrix, precision/recall/F1, macro-F1 and one-vs-rest
-AUC; numpy for the 15-bin expected calibration error and the multi-class Brier score, which
+(Debian's python3-sklearn) for the confusion matrix, precision/recall/F1, macro-F1, one-vs-rest
+AUC and the reliability diagram (calibration_curve of the top label, 15 uniform bins); numpy for the 15-bin expected calibration error and the multi-class Brier score, which
 scikit-learn does not compute in this form. Run from this directory:
 
     /usr/bin/python3 make_reference_metrics.py > reference-metrics.json
@@ -11,6 +11,7 @@ import json
 
 import numpy as np
 import sklearn
+from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support, roc_auc_score
 
 GROUP_OF = {"I": 1, "II": 0, "III": 1, "IV": 1, "V": 1, "VI": 2}
@@ -47,6 +48,7 @@ def reference(name, bethesda, truth, probabilities, flagged):
     auc = [roc_auc_score(truth == c, probabilities[:, c]) if 0 < (truth == c).sum() < len(truth) else None
            for c in range(3)]
     is_v = bethesda == "V"
+    accuracy_per_bin, confidence_per_bin = calibration_curve(predicted == truth, probabilities.max(axis=1), n_bins=15)
     return {
         "name": name,
         "cases": [{"bethesda": str(b), "probabilities": [float(x) for x in p], "flagged": bool(f)}
@@ -58,6 +60,8 @@ def reference(name, bethesda, truth, probabilities, flagged):
             "support": support.tolist(),
             "macroF1": float(f1_score(truth, predicted, labels=[0, 1, 2], average="macro", zero_division=0)),
             "aucOneVsRest": auc,
+            "reliabilityAccuracy": accuracy_per_bin.tolist(),
+            "reliabilityConfidence": confidence_per_bin.tolist(),
             "expectedCalibrationError": float(expected_calibration_error(probabilities, truth)),
             "brierScore": float(((probabilities - np.eye(3)[truth]) ** 2).sum(axis=1).mean()),
             "bethesdaVRecall": float((predicted[is_v] == 1).mean()) if is_v.any() else None,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 import org.cytotriage.infra.FreePorts;
 import org.cytotriage.infra.ProjectLayout;
@@ -87,11 +88,27 @@ public final class LocalStack implements AutoCloseable {
                 "DB_URL", infra.postgres().jdbcUrl(),
                 "DB_USER", infra.postgres().username(),
                 "DB_PASSWORD", infra.postgres().password()));
+        Map<String, List<Integer>> ports = new LinkedHashMap<>();
+        layout.replicas().forEach((name, count) -> {
+            List<Integer> chosen = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                chosen.add(layout.fixedPorts() && i == 0 ? FIXED_PORTS.get(name) : FreePorts.next());
+            }
+            ports.put(name, chosen);
+        });
+        // The workstation pages (audit-service) post uploads to ingest-service, which allows their origin.
+        if (ports.containsKey("ingest-service")) {
+            environment.put("INGEST_URL", "http://127.0.0.1:" + ports.get("ingest-service").get(0));
+        }
+        if (ports.containsKey("audit-service")) {
+            environment.put("WORKSTATION_ORIGINS", String.join(",", ports.get("audit-service").stream()
+                    .flatMap(port -> Stream.of("http://127.0.0.1:" + port, "http://localhost:" + port)).toList()));
+        }
         environment.putAll(layout.environment());
         layout.replicas().forEach((name, count) -> {
             List<ServiceLauncher> processes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                int port = layout.fixedPorts() && i == 0 ? FIXED_PORTS.get(name) : FreePorts.next();
+                int port = ports.get(name).get(i);
                 String instance = count == 1 ? name : name + "-" + (i + 1);
                 processes.add(new ServiceLauncher(root, name, instance, port, environment, layout.cpus().get(name),
                         infra.workDirectory()));

@@ -40,7 +40,11 @@ public class DriftMonitor {
     }
 
     public DriftReport assess(LiveModel live) {
-        Instant to = Instant.now(clock);
+        return assess(live, Instant.now(clock));
+    }
+
+    /** The window that ends at {@code to}. */
+    public DriftReport assess(LiveModel live, Instant to) {
         Instant from = to.minus(config.window());
         DriftReference reference = cards.referenceOf(live.name(), live.version());
         List<String> notes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.cytotriage.audit.metrics;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,10 @@ public final class ClinicalMetrics {
             f1Sum += figures.f1();
             auc.put(group.name(), aucOneVsRest(cases, group));
         }
+        List<ClinicalReport.ReliabilityBin> reliability = reliability(cases);
         return new ClinicalReport(n, ratio(correct, n), confusion, perClass, n == 0 ? null : f1Sum / GROUPS.length, auc,
-                n == 0 ? null : expectedCalibrationError(cases), n == 0 ? null : brierScore(cases), bethesdaV(cases),
-                ratio(flagged, n));
+                n == 0 ? null : expectedCalibrationError(reliability, n), reliability, n == 0 ? null : brierScore(cases),
+                bethesdaV(cases), ratio(flagged, n));
     }
 
     private static ClinicalReport.ClassFigures classFigures(int[][] confusion, int c) {
@@ -75,8 +77,8 @@ public final class ClinicalMetrics {
         return wins / ((double) positives.length * negatives.length);
     }
 
-    /** Bins (k/15, (k+1)/15] of the top probability; each bin weighs |confidence - accuracy| by its share. */
-    static double expectedCalibrationError(List<ScoredCase> cases) {
+    /** Bins (k/15, (k+1)/15] of the top probability that hold cases: the points of a reliability diagram. */
+    static List<ClinicalReport.ReliabilityBin> reliability(List<ScoredCase> cases) {
         double[] confidence = new double[CALIBRATION_BINS];
         int[] correct = new int[CALIBRATION_BINS];
         int[] count = new int[CALIBRATION_BINS];
@@ -87,11 +89,21 @@ public final class ClinicalMetrics {
             correct[bin] += c.truth() == c.predicted() ? 1 : 0;
             count[bin]++;
         }
-        double ece = 0;
+        List<ClinicalReport.ReliabilityBin> bins = new ArrayList<>();
         for (int b = 0; b < CALIBRATION_BINS; b++) {
             if (count[b] > 0) {
-                ece += (double) count[b] / cases.size() * Math.abs(confidence[b] / count[b] - (double) correct[b] / count[b]);
+                bins.add(new ClinicalReport.ReliabilityBin((double) b / CALIBRATION_BINS, (double) (b + 1) / CALIBRATION_BINS, count[b],
+                        confidence[b] / count[b], (double) correct[b] / count[b]));
             }
+        }
+        return bins;
+    }
+
+    /** Each bin weighs |confidence - accuracy| by its share of the cases. */
+    static double expectedCalibrationError(List<ClinicalReport.ReliabilityBin> bins, int cases) {
+        double ece = 0;
+        for (ClinicalReport.ReliabilityBin bin : bins) {
+            ece += (double) bin.cases() / cases * Math.abs(bin.meanConfidence() - bin.accuracy());
         }
         return ece;
     }

@@ -1,5 +1,6 @@
 package org.cytotriage.audit.metrics;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,12 +10,18 @@ import java.util.Map;
  *
  * @param confusion rows the final diagnosis, columns the prediction, both in group order
  * @param expectedCalibrationError top-label ECE over 15 equal-width confidence bins
+ * @param reliability those bins that hold cases: the reliability diagram behind the ECE
  * @param brierScore mean over cases of the squared distance between the probabilities and the
  *        one-hot diagnosis, summed over the three groups (0 best, 2 worst)
  */
 public record ClinicalReport(int cases, Double accuracy, int[][] confusion, Map<String, ClassFigures> perClass,
-        Double macroF1, Map<String, Double> aucOneVsRest, Double expectedCalibrationError, Double brierScore,
+        Double macroF1, Map<String, Double> aucOneVsRest, Double expectedCalibrationError, List<ReliabilityBin> reliability,
+        Double brierScore,
         BethesdaV bethesdaV, Double flaggedForReviewShare) {
+
+    /** Cases whose top probability is in (lower, upper]: their mean top probability against how many were right. */
+    public record ReliabilityBin(double lower, double upper, int cases, double meanConfidence, double accuracy) {
+    }
 
     /** Precision, recall and F1 of one group; 0 where scikit-learn's {@code zero_division=0} gives 0. */
     public record ClassFigures(double precision, double recall, double f1, int support) {

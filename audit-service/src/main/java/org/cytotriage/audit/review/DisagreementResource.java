@@ -1,5 +1,7 @@
 package org.cytotriage.audit.review;
 
+import java.time.LocalDate;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -10,26 +12,33 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 @Path("/api/v1/audit/disagreements")
 @Produces(MediaType.APPLICATION_JSON)
 public class DisagreementResource {
 
     private final Disagreements disagreements;
+    private final AuditPeriod period;
 
-    DisagreementResource(Disagreements disagreements) {
+    DisagreementResource(Disagreements disagreements, AuditPeriod period) {
         this.disagreements = disagreements;
+        this.period = period;
     }
 
     @GET
-    @Operation(summary = "Disagreements between model and final diagnosis, newest first, by status, hospital and model version")
+    @Operation(summary = "Disagreements between model and final diagnosis, newest first, by status, hospital, period opened and model version")
     public Page<DisagreementView> list(@QueryParam("status") ReviewStatus status, @QueryParam("hospital") String hospital,
+            @Parameter(description = "First day opened, inclusive (ISO date)") @QueryParam("from") LocalDate from,
+            @Parameter(description = "Day after the last, exclusive (ISO date)") @QueryParam("to") LocalDate to,
             @QueryParam("model") String model, @QueryParam("version") String version,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        Filters filters = Filters.where().equal("status", status).equal("hospitalId", hospital).equal("modelName", model)
+        Filters filters = Filters.where().equal("status", status).equal("hospitalId", hospital)
+                .atOrAfter("openedAt", period.startOf(from)).before("openedAt", period.startOf(to)).equal("modelName", model)
                 .equal("modelVersion", version);
         return Page.of(Disagreement.find(filters.orderedBy("openedAt desc, id desc"), filters.parameters()), page, size,
                 DisagreementView::summary);

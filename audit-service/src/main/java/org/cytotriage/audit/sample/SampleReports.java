@@ -39,7 +39,7 @@ public class SampleReports {
         List<ConfirmedCase> cases = confirmed.inSample(random.id);
         ClinicalReport metrics = ClinicalMetrics.of(cases.stream().map(ConfirmedCase::scored).toList());
         String note = cases.size() < random.requestedSize
-                ? "only " + cases.size() + " confirmed cases in " + month + " at " + hospitalId + ": the sample holds all of them, not "
+                ? "Only " + cases.size() + " confirmed cases in " + month + " at " + hospitalId + ": the sample holds all of them, not "
                         + random.requestedSize
                 : null;
         AuditSample enriched = AuditSample.find(month, hospitalId, SampleKind.ENRICHED);
@@ -49,7 +49,7 @@ public class SampleReports {
             enrichedList = new SampleReport.EnrichedList(ENRICHED_LABEL, enriched.requestedSize, enriched.eligibleCases,
                     caseIds(risky), views(risky));
         }
-        return new SampleReport(LABEL, random.month, hospitalId, random.drawnAt, random.seed, random.requestedSize,
+        return new SampleReport(LABEL, random.month, hospitalId, random.drawnAt, Long.toString(random.seed), random.requestedSize,
                 random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList);
     }
 

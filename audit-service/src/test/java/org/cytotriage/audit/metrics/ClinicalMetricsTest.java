@@ -63,6 +63,14 @@ class ClinicalMetricsTest {
         }
         assertThat(report.macroF1()).isCloseTo(expected.get("macroF1").asDouble(), within(TOLERANCE));
         assertThat(report.expectedCalibrationError()).isCloseTo(expected.get("expectedCalibrationError").asDouble(), within(TOLERANCE));
+        JsonNode accuracy = expected.get("reliabilityAccuracy");
+        JsonNode confidence = expected.get("reliabilityConfidence");
+        assertThat(report.reliability()).hasSize(accuracy.size());
+        for (int b = 0; b < accuracy.size(); b++) {
+            assertThat(report.reliability().get(b).accuracy()).as("bin %d accuracy", b).isCloseTo(accuracy.get(b).asDouble(), within(TOLERANCE));
+            assertThat(report.reliability().get(b).meanConfidence()).as("bin %d confidence", b)
+                    .isCloseTo(confidence.get(b).asDouble(), within(TOLERANCE));
+        }
         assertThat(report.brierScore()).isCloseTo(expected.get("brierScore").asDouble(), within(TOLERANCE));
         assertNullableClose(report.bethesdaV().recall(), expected.get("bethesdaVRecall"), "Bethesda V recall");
         assertNullableClose(report.bethesdaV().calledBenign(), expected.get("bethesdaVCalledBenign"), "Bethesda V called benign");

@@ -75,7 +75,7 @@ class MonthlySampleTest {
         JsonPath report = given().post("/api/v1/audit/samples/2026-10?hospital=" + hospital).then().statusCode(200)
                 .body("label", containsString("NOT FOR CLINICAL USE"))
                 .body("requestedSize", equalTo(50)).body("eligibleCases", equalTo(12)).body("drawnCases", equalTo(12))
-                .body("note", containsString("only 12 confirmed cases"))
+                .body("note", containsString("Only 12 confirmed cases"))
                 .body("agreement", equalTo(0.75f))
                 .body("metrics.confusion[0]", equalTo(List.of(4, 1, 0)))
                 .body("metrics.confusion[1]", equalTo(List.of(1, 2, 0)))
@@ -102,6 +102,9 @@ class MonthlySampleTest {
         given().get("/api/v1/audit/disagreements?hospital=" + hospital).then().statusCode(200)
                 .body("total", equalTo(3)).body("items.size()", equalTo(3)).body("items[0].reviews", nullValue());
         given().get("/api/v1/audit/disagreements?hospital=" + hospital + "&status=RESOLVED").then().body("total", equalTo(1));
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        given().get("/api/v1/audit/disagreements?hospital=" + hospital + "&from=" + today).then().body("total", equalTo(3));
+        given().get("/api/v1/audit/disagreements?hospital=" + hospital + "&to=" + today).then().body("total", equalTo(0));
         given().get("/api/v1/audit/disagreements?hospital=" + hospital + "&size=2&page=1").then()
                 .body("total", equalTo(3)).body("items.size()", equalTo(1));
     }
@@ -120,7 +123,7 @@ class MonthlySampleTest {
                 .body("metrics.cases", equalTo(50)).body("caseIds.size()", equalTo(50))
                 .extract().jsonPath();
 
-        long seed = report.getLong("seed");
+        long seed = Long.parseLong(report.getString("seed"));
         assertThat(seed).isEqualTo(SimpleRandomSample.seed("cytotriage-audit", "2026-10", hospital, "RANDOM"));
         assertThat(report.getList("caseIds", String.class))
                 .as("the seed and the month's confirmed cases in case-id order give the same sample")

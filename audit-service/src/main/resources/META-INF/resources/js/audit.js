@@ -1,0 +1,135 @@
+// The audit dashboard: the month's sample with its figures, disagreements and their review, drift
+// over time, and the retraining requested.
+import { GROUPS, api, el, number, percent, showStatus, when } from './api.js';
+import { lineChart, reliabilityDiagram } from './charts.js';
+
+const PSI_THRESHOLD = 0.25;
+const month = document.getElementById('month');
+const hospital = document.getElementById('hospital');
+const sampleStatus = document.getElementById('sample-status');
+const parameters = new URLSearchParams(location.search);
+month.value = parameters.get('month') || new Date().toISOString().slice(0, 7);
+hospital.value = parameters.get('hospital') || '';
+
+function confusionTable(confusion) {
+  const largest = Math.max(1, ...confusion.flat());
+  return [
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), GROUPS.map(g => el('th', { scope: 'col' }, g)))),
+    el('tbody', {}, confusion.map((row, t) => el('tr', {}, el('th', { scope: 'row' }, GROUPS[t]),
+      row.map((count, p) => el('td', {
+        'data-truth': GROUPS[t], 'data-predicted': GROUPS[p],
+        style: `background: rgba(${t === p ? '46,125,50' : '179,38,30'}, ${(0.1 + 0.75 * count / largest).toFixed(2)})`,
+      }, count))))),
+  ];
+}
+
+function perClassTable(report) {
+  return [
+    el('thead', {}, el('tr', {}, ['Group', 'Precision', 'Recall', 'F1', 'AUC (one vs rest)', 'Cases'].map((h, i) =>
+      el('th', { scope: 'col', class: i ? 'num' : '' }, h)))),
+    el('tbody', {}, GROUPS.map(g => {
+      const f = report.perClass[g];
+      return el('tr', {}, el('th', { scope: 'row', class: `group-${g}` }, g), el('td', { class: 'num' }, number(f.precision)),
+        el('td', { class: 'num' }, number(f.recall)), el('td', { class: 'num' }, number(f.f1)),
+        el('td', { class: 'num' }, number(report.aucOneVsRest[g])), el('td', { class: 'num' }, f.support));
+    })),
+  ];
+}
+
+function showSample(report) {
+  const m = report.metrics;
+  document.getElementById('sample').hidden = false;
+  document.getElementById('summary').textContent = `${report.drawnCases} of ${report.eligibleCases} confirmed cases sampled `
+    + `(drawn ${when(report.drawnAt)}, seed ${report.seed}). Agreement ${percent(report.agreement)}, macro-F1 ${number(m.macroF1)}, `
+    + `Brier ${number(m.brierScore)}, flagged for review ${percent(m.flaggedForReviewShare)}.${report.note ? ' ' + report.note + '.' : ''}`;
+  document.getElementById('confusion').replaceChildren(...confusionTable(m.confusion));
+  document.getElementById('per-class').replaceChildren(...perClassTable(m));
+  document.getElementById('bethesda-v').textContent = `Bethesda V: ${m.bethesdaV.cases} cases, recall ${percent(m.bethesdaV.recall)}, `
+    + `called Benign ${percent(m.bethesdaV.calledBenign)}.`;
+  reliabilityDiagram(document.getElementById('reliability'), m.reliability);
+  document.getElementById('ece').textContent = `Expected calibration error (15 bins): ${number(m.expectedCalibrationError)}`;
+  const enriched = report.enrichedReviewList;
+  document.getElementById('enriched').textContent = enriched
+    ? `${enriched.label}. ${enriched.caseIds.length} of ${enriched.riskyCasesOutsideTheSample} risky cases: ${enriched.caseIds.join(', ') || 'none'}; `
+      + `${enriched.disagreements.length} disagreements.`
+    : 'None drawn.';
+}
+
+async function loadSample(draw) {
+  const path = `/api/v1/audit/samples/${month.value}?hospital=${encodeURIComponent(hospital.value.trim())}`;
+  try {
+    showSample(await api(path, { method: draw ? 'POST' : 'GET' }));
+    showStatus(sampleStatus, '');
+  } catch (error) {
+    document.getElementById('sample').hidden = true;
+    showStatus(sampleStatus, error.message, true);
+  }
+  await loadDisagreements();
+}
+
+async function review(id, status) {
+  const reviewStatus = document.getElementById('review-status');
+  try {
+    await api(`/api/v1/audit/disagreements/${id}/reviews`, { method: 'POST', body: {
+      status, reviewer: document.getElementById('reviewer').value.trim(), comment: document.getElementById('review-comment').value.trim() || null } });
+    showStatus(reviewStatus, `Disagreement ${id} is ${status}.`);
+  } catch (error) {
+    showStatus(reviewStatus, error.message, true);
+  }
+  await loadDisagreements();
+}
+
+async function loadDisagreements() {
+  const query = new URLSearchParams({ size: '100' });
+  if (hospital.value.trim()) query.set('hospital', hospital.value.trim());
+  const status = document.getElementById('disagreement-status').value;
+  if (status) query.set('status', status);
+  const page = await api(`/api/v1/audit/disagreements?${query}`);
+  document.querySelector('#disagreements tbody').replaceChildren(...page.items.map(d => el('tr', { 'data-id': d.id },
+    el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}` }, d.caseId)),
+    el('td', {}, `${d.modelName} ${d.modelVersion}`), el('td', { class: `group-${d.predictedGroup}` }, d.predictedGroup),
+    el('td', {}, `Bethesda ${d.bethesdaCategory} (${d.diagnosedGroup})`), el('td', { class: 'review-status' }, d.status),
+    el('td', {}, when(d.openedAt)),
+    el('td', {}, d.status === 'RESOLVED' ? '' : [
+      d.status === 'OPEN' ? el('button', { type: 'button', class: 'secondary', onclick: () => review(d.id, 'DISCUSSED') }, 'Discussed') : null,
+      el('button', { type: 'button', class: 'secondary', onclick: () => review(d.id, 'RESOLVED') }, 'Resolved')]))));
+}
+
+async function loadDrift() {
+  const select = document.getElementById('drift-model');
+  const current = await api('/api/v1/audit/drift');
+  if (!select.options.length) {
+    select.replaceChildren(...current.map(r => el('option', { value: r.model }, `${r.model} ${r.version}`)));
+  }
+  const now = current.find(r => r.model === select.value);
+  if (!now) return;
+  document.getElementById('drift-now').replaceChildren(el('tbody', {},
+    el('tr', {}, el('th', { scope: 'row' }, 'Live since'), el('td', {}, when(now.liveSince))),
+    el('tr', {}, el('th', { scope: 'row' }, 'Predictions in the last 30 days'), el('td', {}, now.predictions)),
+    el('tr', {}, el('th', { scope: 'row' }, 'Class mix PSI'), el('td', {}, number(now.classMixPsi))),
+    el('tr', {}, el('th', { scope: 'row' }, 'Confidence PSI'), el('td', {}, number(now.confidencePsi))),
+    el('tr', {}, el('th', { scope: 'row' }, 'Macro-F1 on confirmed cases (card)'),
+      el('td', {}, `${number(now.macroF1)} (${number(now.referenceMacroF1)}) on ${now.confirmedCases} cases`)),
+    el('tr', {}, el('th', { scope: 'row' }, 'Notes'), el('td', {}, now.notes.join('; ') || 'none'))));
+  const history = await api(`/api/v1/audit/drift/history?model=${encodeURIComponent(select.value)}&weeks=12`);
+  lineChart(document.getElementById('drift-chart'), history.map(h => h.windowTo.slice(5, 10)), [
+    { name: 'class mix', colour: '#1f5fbf', values: history.map(h => h.classMixPsi) },
+    { name: 'confidence', colour: '#b26a00', values: history.map(h => h.confidencePsi) },
+  ], PSI_THRESHOLD);
+}
+
+async function loadRetraining() {
+  const page = await api('/api/v1/audit/retraining?size=50');
+  document.querySelector('#retraining tbody').replaceChildren(...page.items.map(r => el('tr', {},
+    el('td', {}, when(r.requestedAt)), el('td', {}, `${r.model} ${r.version}`), el('td', {}, r.trigger), el('td', {}, r.reason),
+    el('td', { class: 'num' }, r.manifestSize))));
+}
+
+document.getElementById('sample-form').addEventListener('submit', event => { event.preventDefault(); loadSample(false); });
+document.getElementById('draw').addEventListener('click', () => { if (document.getElementById('sample-form').reportValidity()) loadSample(true); });
+document.getElementById('disagreement-status').addEventListener('change', loadDisagreements);
+document.getElementById('drift-model').addEventListener('change', loadDrift);
+
+if (hospital.value) loadSample(false); else loadDisagreements();
+loadDrift().catch(error => console.warn(error));
+loadRetraining().catch(error => console.warn(error));

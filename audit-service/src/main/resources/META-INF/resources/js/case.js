@@ -1,0 +1,103 @@
+// One case: each image with its Grad-CAM overlay, the calibrated probabilities, the model, and the
+// form for the final diagnosis. Polls until every image has its prediction and explanation.
+import { GROUPS, GROUP_COLOURS, api, el, percent, poll, showStatus, when } from './api.js';
+
+const caseId = new URLSearchParams(location.search).get('id');
+document.getElementById('case-id').textContent = caseId;
+const status = document.getElementById('case-status');
+const shown = new Map(); // imageId -> what was drawn, so a poll redraws only what changed
+
+function probabilityBars(probabilities) {
+  return el('div', { class: 'bars', role: 'list', 'aria-label': 'calibrated probabilities' },
+    GROUPS.flatMap(group => {
+      const p = probabilities[group.toLowerCase()];
+      return [
+        el('span', { class: `group-${group}`, role: 'listitem' }, group.charAt(0) + group.slice(1).toLowerCase()),
+        el('div', { class: 'bar', 'aria-hidden': 'true' }, el('span', { style: `width:${(100 * p).toFixed(1)}%;background:${GROUP_COLOURS[group]}` })),
+        el('span', { class: 'num', id: `prob-${group.toLowerCase()}` }, percent(p)),
+      ];
+    }));
+}
+
+function imageView(image) {
+  const prediction = image.prediction;
+  const explanation = image.explanation;
+  const overlay = explanation && explanation.overlayUrl
+    ? el('img', { class: 'on-top overlay', src: explanation.overlayUrl, alt: `Grad-CAM heatmap of ${explanation.group} on the image` })
+    : null;
+  const opacity = el('input', { type: 'range', min: '0', max: '100', value: '100', id: `opacity-${image.imageId}`,
+    oninput: event => { if (overlay) overlay.style.opacity = event.target.value / 100; } });
+  const toggle = el('input', { type: 'checkbox', checked: true, id: `toggle-${image.imageId}`,
+    onchange: event => { if (overlay) overlay.hidden = !event.target.checked; } });
+  return el('section', { class: 'panel image', 'data-image-id': image.imageId },
+    el('div', { class: 'images' },
+      el('figure', {}, el('img', { class: 'original', src: image.originalUrl, alt: 'the smear as received' }),
+        el('figcaption', {}, `Original, ${image.width}x${image.height}, received ${when(image.receivedAt)}`)),
+      el('figure', {},
+        el('div', { class: 'overlay-stack' }, el('img', { src: image.originalUrl, alt: '' }), overlay),
+        el('figcaption', {}, explanation
+          ? `Grad-CAM of ${explanation.group} (${explanation.method}, ${explanation.rows}x${explanation.cols})`
+          : 'Heatmap: waiting for the explanation…'))),
+    explanation && explanation.overlayUrl ? el('form', { class: 'inline', onsubmit: event => event.preventDefault() },
+      el('label', { for: toggle.id }, 'Show heatmap', toggle), el('label', { for: opacity.id }, 'Heatmap opacity', opacity)) : null,
+    prediction
+      ? el('div', {},
+        el('h2', {}, 'Prediction: ', el('span', { class: `group-${prediction.group}`, id: 'predicted-group' }, prediction.group),
+          prediction.flaggedForReview ? el('span', { class: 'flag', id: 'review-flag' }, ' flagged for expert review') : null),
+        probabilityBars(prediction.probabilities),
+        el('p', { id: 'model' }, `Model ${prediction.model.name} ${prediction.model.version} (sha256 ${prediction.model.sha256.slice(0, 12)}…), `
+          + `predicted ${when(prediction.predictedAt)}`))
+      : el('p', {}, 'Prediction: waiting…'));
+}
+
+async function refreshCase() {
+  let found;
+  try {
+    found = await api(`/api/v1/cases/${encodeURIComponent(caseId)}`);
+  } catch (error) {
+    showStatus(status, `Waiting for the case to be recorded (${error.message})`);
+    return false;
+  }
+  document.getElementById('hospital').textContent = found.hospitalId;
+  const container = document.getElementById('images');
+  for (const image of found.images) {
+    const signature = `${!!image.prediction}/${image.explanation ? image.explanation.explainedAt : ''}`;
+    if (shown.get(image.imageId) === signature) continue;
+    const view = imageView(image);
+    const old = container.querySelector(`[data-image-id="${image.imageId}"]`);
+    old ? old.replaceWith(view) : container.append(view);
+    shown.set(image.imageId, signature);
+  }
+  const complete = found.images.length > 0 && found.images.every(image => image.prediction && image.explanation);
+  showStatus(status, complete ? `${found.images.length} image(s), all predicted and explained.` : 'Waiting for results…');
+  return complete;
+}
+
+async function refreshDiagnoses() {
+  const history = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses`);
+  document.querySelector('#diagnosis-history tbody').replaceChildren(...history.map(d => el('tr', {},
+    el('td', { class: 'num' }, d.version), el('td', {}, d.bethesdaCategory), el('td', { class: `group-${d.group}` }, d.group),
+    el('td', {}, d.recordedBy), el('td', {}, d.comment || ''), el('td', {}, when(d.recordedAt)))));
+}
+
+document.getElementById('diagnosis').addEventListener('submit', async event => {
+  event.preventDefault();
+  const diagnosisStatus = document.getElementById('diagnosis-status');
+  try {
+    const recorded = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses`, {
+      method: 'POST',
+      body: {
+        bethesdaCategory: document.getElementById('bethesda').value,
+        recordedBy: document.getElementById('recorded-by').value.trim(),
+        comment: document.getElementById('comment').value.trim() || null,
+      },
+    });
+    showStatus(diagnosisStatus, `Recorded Bethesda ${recorded.bethesdaCategory} (${recorded.group}) as version ${recorded.version}.`);
+    await refreshDiagnoses();
+  } catch (error) {
+    showStatus(diagnosisStatus, `Not recorded: ${error.message}`, true);
+  }
+});
+
+poll(refreshCase);
+refreshDiagnoses().catch(() => {});
