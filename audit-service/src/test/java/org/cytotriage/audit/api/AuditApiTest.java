@@ -28,6 +28,9 @@ class AuditApiTest {
                 .body("paths", hasKey("/api/v1/audit/disagreements"))
                 .body("paths", hasKey("/api/v1/audit/disagreements/{id}/reviews"))
                 .body("paths", hasKey("/api/v1/audit/drift"))
+                .body("paths", hasKey("/api/v1/audit/drift/history"))
+                .body("paths", hasKey("/api/v1/cases"))
+                .body("paths", hasKey("/api/v1/ui/config"))
                 .body("paths", hasKey("/api/v1/audit/retraining"))
                 .body("paths.'/api/v1/predictions'.get.parameters.name", org.hamcrest.Matchers.hasItems("hospital", "from", "to",
                         "model", "version", "page", "size"));

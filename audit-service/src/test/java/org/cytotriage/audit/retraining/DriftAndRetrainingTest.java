@@ -152,6 +152,12 @@ class DriftAndRetrainingTest {
                 .body("[0].classMixDrifted", equalTo(false)).body("[0].confidenceDrifted", equalTo(false))
                 .body("[0].performanceDropped", equalTo(false)).body("[0].macroF1", equalTo(1.0f));
 
+        given().get("/api/v1/audit/drift/history?model=" + drifting.getName() + "&weeks=3").then().statusCode(200)
+                .body("size()", equalTo(3)).body("[2].classMixDrifted", equalTo(true)).body("[0].predictions", equalTo(0))
+                .body("[2].windowTo", equalTo("2027-03-15T12:00:00Z"));
+        given().get("/api/v1/audit/drift/history?model=no-such-model").then().statusCode(404)
+                .contentType(containsString("application/problem+json"));
+
         List<RetrainingMonitor.Fired> fired = monitor.check();
         assertThat(firedFor(fired, drifting)).extracting(RetrainingMonitor.Fired::trigger)
                 .containsExactlyInAnyOrder(RetrainingTrigger.DRIFT, RetrainingTrigger.PERFORMANCE);

@@ -71,6 +71,11 @@ class MonthlySampleTest {
         cases.add(new Case(0.3, 0.6, 0.1, "II"));
         cases.add(new Case(0.1, 0.5, 0.4, "VI"));
         confirm(hospital, OCTOBER, cases);
+        // The worklist of the hospital: every case, filtered by group and by diagnosis recorded.
+        given().get("/api/v1/cases?hospital=" + hospital).then().statusCode(200).body("total", equalTo(12));
+        given().get("/api/v1/cases?hospital=" + hospital + "&group=BENIGN&diagnosed=true").then().body("total", equalTo(5))
+                .body("items.predictedGroup", equalTo(List.of("BENIGN", "BENIGN", "BENIGN", "BENIGN", "BENIGN")));
+        given().get("/api/v1/cases?hospital=" + hospital + "&diagnosed=false").then().body("total", equalTo(0));
 
         JsonPath report = given().post("/api/v1/audit/samples/2026-10?hospital=" + hospital).then().statusCode(200)
                 .body("label", containsString("NOT FOR CLINICAL USE"))
