@@ -13,6 +13,10 @@ import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.run.LoadedModel;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -66,11 +70,14 @@ public class LiveModel {
 
     private final ModelConfig config;
     private final ModelWarmer warmer;
+    private final MeterRegistry registry;
     private final AtomicReference<Handle> live = new AtomicReference<>();
+    private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
 
-    LiveModel(ModelConfig config, ModelWarmer warmer) {
+    LiveModel(ModelConfig config, ModelWarmer warmer, MeterRegistry registry) {
         this.config = config;
         this.warmer = warmer;
+        this.registry = registry;
     }
 
     void loadConfigured(@Observes StartupEvent start) {
@@ -85,11 +92,22 @@ public class LiveModel {
         LOG.infof("model %s %s (sha256 %s) loaded from %s, warmed in %d ms and live%s; %s", loaded.card().name(),
                 loaded.card().version(), loaded.card().sha256(), directory, millis,
                 previous == null ? "" : ", replacing " + previous.model.card().version(), loaded.card().label());
+        Gauge info = Gauge.builder("cytotriage.model.info", () -> 1).tags(modelTags(loaded.card())).strongReference(true)
+                .description("The model this replica serves (value 1)").register(registry);
+        Gauge replaced = modelInfo.getAndSet(info);
+        if (replaced != null && !replaced.getId().equals(info.getId())) {
+            registry.remove(replaced);
+        }
         if (previous != null) {
             previous.retired.set(true);
             previous.closeIfUnused();
         }
         return loaded.card();
+    }
+
+    /** {@code cytotriage_model_info{name,version,sha256} 1}: which model this replica serves. */
+    private static Tags modelTags(ModelCard card) {
+        return Tags.of("name", card.name(), "version", card.version(), "sha256", card.sha256());
     }
 
     public boolean isReady() {

@@ -96,6 +96,10 @@ class ImageConsumerTest {
         assertThat(letters).allSatisfy(r -> assertThat(r.value().getService()).isEqualTo("inference-service"));
         assertThat(reader.read(Topics.PREDICTIONS, PredictionMade.class, p -> p.getImageId().equals(good.getImageId()),
                 found -> !found.isEmpty(), Duration.ofSeconds(30))).as("the stream goes on").hasSize(1);
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        assertThat(metrics).as("dead letters counted for the alert")
+                .containsPattern("cytotriage_dead_letters_total\\{[^}]*service=\"inference-service\"[^}]*source_topic=\"fnab.images\"[^}]*\\} [1-9]")
+                .as("the model in use").contains("cytotriage_model_info{name=\"thyroideffi-basic\"");
     }
 
     /** The event may overtake its bytes (a bucket that is eventually consistent): the read is retried. */

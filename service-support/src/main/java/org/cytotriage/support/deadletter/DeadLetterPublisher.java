@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -25,11 +26,13 @@ public class DeadLetterPublisher {
 
     private final MutinyEmitter<Record<String, DeadLetter>> emitter;
     private final String service;
+    private final MeterRegistry registry;
 
     DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<Record<String, DeadLetter>> emitter,
-            @ConfigProperty(name = "quarkus.application.name") String service) {
+            @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry) {
         this.emitter = emitter;
         this.service = service;
+        this.registry = registry;
     }
 
     /** A dead letter about a record of {@code sourceTopic}; fill in the ids known, then {@link #publish}. */
@@ -47,5 +50,7 @@ public class DeadLetterPublisher {
         LOG.warnf("dead letter from %s (image %s, case %s): %s", letter.getSourceTopic(), letter.getImageId(),
                 letter.getCaseId(), letter.getReason());
         emitter.sendAndAwait(Record.of(letter.getCaseId(), letter));
+        // Counted once the broker has it: the alert on this counter means a record really left the stream.
+        registry.counter("cytotriage.dead.letters", "service", service, "source_topic", letter.getSourceTopic()).increment();
     }
 }

@@ -1,0 +1,86 @@
+package org.cytotriage.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** docker-compose.yml, read as Compose reads it (anchors and merge keys resolved), held to the services' configuration. */
+class DockerComposeTest {
+
+    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service");
+
+    private static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void read() throws IOException {
+        try (Reader reader = Files.newBufferedReader(ServiceConfiguration.ROOT.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml().load(reader);
+            services = (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    @Test
+    void runsTheFourServicesAndTheirInfrastructure() {
+        assertThat(services).containsKeys("kafka", "registry", "postgres").containsKeys(SERVICES.toArray(String[]::new));
+        assertThat((String) services.get("registry").get("image")).as("Apicurio Registry 3.x").startsWith("apicurio/apicurio-registry:3.");
+        String version = System.getProperty("project.version", "0.1.0-SNAPSHOT");
+        SERVICES.forEach(name -> assertThat(services.get(name).get("image")).as(name).isEqualTo("cytotriage/" + name + ":" + version));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyContainerHasAHealthCheckAndServicesWaitForHealthyInfrastructure() {
+        services.forEach((name, service) -> {
+            Map<String, Object> health = (Map<String, Object>) service.get("healthcheck");
+            assertThat(health).as("healthcheck of %s", name).isNotNull().containsKey("test");
+            assertThat(health.get("test").toString()).as(name).isNotBlank();
+        });
+        for (String name : SERVICES) {
+            Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) services.get(name).get("depends_on");
+            assertThat(dependsOn).as(name).containsKeys("kafka", "registry");
+            dependsOn.values().forEach(condition -> assertThat(condition).containsEntry("condition", "service_healthy"));
+            if (name.equals("audit-service")) {
+                assertThat(dependsOn).containsKey("postgres");
+            }
+            String port = ServiceConfiguration.of(name).property("quarkus.http.port");
+            assertThat(((Map<String, Object>) services.get(name).get("healthcheck")).get("test").toString())
+                    .as("%s checks its own readiness", name).contains("localhost:" + port + "/q/health/ready");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceVariableIsAConfigurationKeyTheServiceReads() {
+        for (String name : SERVICES) {
+            ServiceConfiguration configuration = ServiceConfiguration.of(name);
+            Map<String, Object> environment = (Map<String, Object>) services.get(name).get("environment");
+            assertThat(environment).as(name).isNotEmpty();
+            assertThat(environment.keySet()).as("variables of %s that it does not read", name)
+                    .allSatisfy(variable -> assertThat(configuration.reads(variable)).as(variable).isTrue());
+        }
+        assertThat(ServiceConfiguration.of("audit-service").reads("NO_SUCH_SETTING")).as("the check can fail").isFalse();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void publishedPortsDoNotClashAndEachServiceIsReachableOnItsOwnPort() {
+        List<String> hostPorts = new ArrayList<>();
+        services.forEach((name, service) -> ((List<String>) service.getOrDefault("ports", List.of()))
+                .forEach(mapping -> hostPorts.add(mapping.split(":")[0])));
+        assertThat(hostPorts).doesNotHaveDuplicates();
+        for (String name : SERVICES) {
+            String port = ServiceConfiguration.of(name).property("quarkus.http.port");
+            assertThat((List<String>) services.get(name).get("ports")).as(name).contains(port + ":" + port);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.cytotriage.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+
+/**
+ * deploy/kubernetes/base as kustomize composes it: every resource the kustomization lists, each
+ * validated against the Kubernetes API schema of its kind (the Kubernetes Java client's generated
+ * models reject unknown fields and missing required ones), then held to the services' configuration.
+ */
+class KubernetesManifestsTest {
+
+    private static final Path BASE = ServiceConfiguration.ROOT.resolve("deploy/kubernetes/base");
+    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service");
+    private static final Map<String, Validator> SCHEMAS = Map.of(
+            "Namespace", V1Namespace::validateJsonElement, "ConfigMap", V1ConfigMap::validateJsonElement,
+            "Secret", V1Secret::validateJsonElement, "PersistentVolumeClaim", V1PersistentVolumeClaim::validateJsonElement,
+            "Job", V1Job::validateJsonElement, "Deployment", V1Deployment::validateJsonElement,
+            "Service", V1Service::validateJsonElement, "PodDisruptionBudget", V1PodDisruptionBudget::validateJsonElement);
+
+    interface Validator {
+        void validate(JsonElement json) throws IOException;
+    }
+
+    private static final Gson GSON = new Gson();
+    /** kind/name -> the resource. */
+    private static final Map<String, Map<String, Object>> RESOURCES = new LinkedHashMap<>();
+    private static Map<String, Object> kustomization;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void compose() throws IOException {
+        kustomization = load(BASE.resolve("kustomization.yaml")).get(0);
+        for (String file : (List<String>) kustomization.get("resources")) {
+            for (Map<String, Object> resource : load(BASE.resolve(file))) {
+                Map<String, Object> metadata = (Map<String, Object>) resource.get("metadata");
+                RESOURCES.put(resource.get("kind") + "/" + metadata.get("name"), resource);
+            }
+        }
+    }
+
+    @Test
+    void everyResourceIsValidForItsKind() throws IOException {
+        assertThat(RESOURCES).isNotEmpty();
+        for (var entry : RESOURCES.entrySet()) {
+            String kind = (String) entry.getValue().get("kind");
+            if (kind.equals("ScaledObject")) {
+                continue; // a KEDA custom resource: checked against the deployments below
+            }
+            assertThat(SCHEMAS).as("a schema for %s", entry.getKey()).containsKey(kind);
+            SCHEMAS.get(kind).validate(GSON.toJsonTree(entry.getValue()));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSchemaCheckCatchesAMisspelledField() {
+        Map<String, Object> deployment = GSON.fromJson(GSON.toJson(RESOURCES.get("Deployment/inference-service")), Map.class);
+        ((Map<String, Object>) deployment.get("spec")).put("replica", 3);
+        assertThatThrownBy(() -> V1Deployment.validateJsonElement(GSON.toJsonTree(deployment))).hasMessageContaining("replica");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceHasProbesResourcesAServiceAndADisruptionBudget() {
+        List<String> images = ((List<Map<String, String>>) kustomization.get("images")).stream().map(i -> i.get("name")).toList();
+        for (String name : SERVICES) {
+            Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/" + name), "spec", "template", "spec");
+            Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+            assertThat(images).contains((String) container.get("image"));
+            assertThat(path(container, "startupProbe", "httpGet", "path")).isEqualTo("/q/health/started");
+            assertThat(path(container, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
+            assertThat(path(container, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
+            assertThat((Map<String, Object>) path(container, "resources", "requests")).containsKeys("cpu", "memory");
+            assertThat((Map<String, Object>) path(container, "resources", "limits")).containsKeys("cpu", "memory");
+            String port = ServiceConfiguration.of(name).property("quarkus.http.port");
+            assertThat(path(((List<Map<String, Object>>) container.get("ports")).get(0), "containerPort")).isEqualTo(Integer.parseInt(port));
+            assertThat(RESOURCES).containsKeys("Service/" + name, "PodDisruptionBudget/" + name);
+            assertThat(path(RESOURCES.get("PodDisruptionBudget/" + name), "spec", "selector", "matchLabels"))
+                    .isEqualTo(path(RESOURCES.get("Deployment/" + name), "spec", "selector", "matchLabels"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConfigurationHoldsOnlyVariablesTheServicesRead() {
+        List<Map<String, String>> values = List.of((Map<String, String>) RESOURCES.get("ConfigMap/cytotriage-config").get("data"),
+                (Map<String, String>) RESOURCES.get("Secret/cytotriage-db").get("stringData"));
+        for (Map<String, String> data : values) {
+            data.keySet().forEach(variable -> assertThat(SERVICES.stream().anyMatch(s -> ServiceConfiguration.of(s).reads(variable)))
+                    .as(variable).isTrue());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void inferenceAndExplainScaleOnTheLagOfTheirOwnConsumerGroupUpToTheirPartitions() {
+        Map<String, Integer> partitions = topicPartitions();
+        for (String[] scaled : new String[][] {{"inference-service", "fnab.images"}, {"explain-service", "fnab.predictions"}}) {
+            Map<String, Object> scaledObject = RESOURCES.get("ScaledObject/" + scaled[0]);
+            assertThat(scaledObject).as("KEDA ScaledObject of %s", scaled[0]).isNotNull();
+            assertThat(scaledObject.get("apiVersion")).isEqualTo("keda.sh/v1alpha1");
+            assertThat(path(scaledObject, "spec", "scaleTargetRef", "name")).isEqualTo(scaled[0]);
+            assertThat(RESOURCES).containsKey("Deployment/" + scaled[0]);
+            Map<String, Object> trigger = ((List<Map<String, Object>>) path(scaledObject, "spec", "triggers")).get(0);
+            assertThat(trigger.get("type")).isEqualTo("kafka");
+            Map<String, String> metadata = (Map<String, String>) trigger.get("metadata");
+            assertThat(metadata.get("topic")).isEqualTo(scaled[1]);
+            assertThat(metadata.get("consumerGroup")).as("the group the service consumes %s in", scaled[1])
+                    .isEqualTo(ServiceConfiguration.of(scaled[0]).property("mp.messaging.incoming.\"" + scaled[1] + "\".group.id"));
+            assertThat(Integer.parseInt(metadata.get("lagThreshold"))).isPositive();
+            assertThat((Integer) path(scaledObject, "spec", "maxReplicaCount")).as("no more replicas than partitions")
+                    .isLessThanOrEqualTo(partitions.get(scaled[1]));
+        }
+    }
+
+    /** topic -> partitions, from the topic job's script. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Integer> topicPartitions() {
+        Map<String, Object> container = ((List<Map<String, Object>>) path(RESOURCES.get("Job/cytotriage-topics"), "spec", "template",
+                "spec", "containers")).get(0);
+        Matcher topics = Pattern.compile("(fnab\\.[a-z]+):(\\d+)").matcher(String.join(" ", (List<String>) container.get("args")));
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        while (topics.find()) {
+            partitions.put(topics.group(1), Integer.parseInt(topics.group(2)));
+        }
+        assertThat(partitions).containsKeys("fnab.images", "fnab.predictions", "fnab.explanations", "fnab.diagnoses", "fnab.models",
+                "fnab.retraining", "fnab.deadletter");
+        return partitions;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object path(Map<String, Object> node, String... keys) {
+        Object current = node;
+        for (String key : keys) {
+            assertThat(current).as("%s in %s", key, String.join(".", keys)).isInstanceOf(Map.class);
+            current = ((Map<String, Object>) current).get(key);
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> load(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            List<Map<String, Object>> documents = new ArrayList<>();
+            new Yaml().loadAll(reader).forEach(document -> documents.add((Map<String, Object>) document));
+            return documents;
+        }
+    }
+}
