@@ -56,6 +56,15 @@ public final class ServiceLauncher {
         process.kill();
     }
 
+    /** What the process has logged so far. */
+    public String log() {
+        try {
+            return java.nio.file.Files.readString(process.logFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String name() {
         return name;
     }

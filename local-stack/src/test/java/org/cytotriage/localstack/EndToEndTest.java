@@ -12,8 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.apache.kafka.common.header.Headers;
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.core.imagestore.Sha256;
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.infra.TopicReader;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +48,12 @@ class EndToEndTest {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    /** The trace id of a W3C {@code traceparent} header: version-traceid-spanid-flags. */
+    private static String traceId(Headers headers) {
+        var traceparent = headers.lastHeader("traceparent");
+        return traceparent == null ? null : new String(traceparent.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1];
     }
 
     @Test
@@ -76,6 +88,19 @@ class EndToEndTest {
         assertThat(heatmap).hasSize(found.getInt("images[0].explanation.rows") * found.getInt("images[0].explanation.cols"));
         assertThat(heatmap).allSatisfy(v -> assertThat(v).isBetween(0f, 1f));
 
+        // One trace from the upload to the record: every event of this image carries the same trace id,
+        // and audit recorded it with each.
+        TopicReader topics = new TopicReader(stack.infrastructure());
+        String traceId = traceId(topics.read(Topics.IMAGES, ImageReceived.class, e -> e.getImageId().equals(imageId),
+                f -> !f.isEmpty(), Duration.ofSeconds(20)).get(0).headers());
+        assertThat(traceId).as("the upload's trace").isNotNull().hasSize(32);
+        assertThat(traceId(topics.read(Topics.PREDICTIONS, PredictionMade.class, e -> e.getImageId().equals(imageId),
+                f -> !f.isEmpty(), Duration.ofSeconds(20)).get(0).headers())).as("inference continues it").isEqualTo(traceId);
+        assertThat(traceId(topics.read(Topics.EXPLANATIONS, ExplanationReady.class, e -> e.getImageId().equals(imageId),
+                f -> !f.isEmpty(), Duration.ofSeconds(20)).get(0).headers())).as("explain continues it").isEqualTo(traceId);
+        assertThat(found.getString("images[0].traceId")).as("audit recorded it").isEqualTo(traceId);
+        assertThat(found.getString("images[0].prediction.traceId")).isEqualTo(traceId);
+        assertThat(found.getString("images[0].explanation.traceId")).isEqualTo(traceId);
         // The cytopathologist's final diagnosis, then the month's audit sample holds the case.
         given().contentType("application/json").body("{\"bethesdaCategory\": \"VI\", \"recordedBy\": \"dr-e2e\"}")
                 .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);

@@ -76,7 +76,7 @@ final class CaseFileMapper {
         return new CaseView(found.caseId, found.hospitalId, images.stream()
                 .sorted(Comparator.comparing(image -> image.receivedAt))
                 .map(image -> new CaseView.Image(image.imageId, image.sha256, image.mediaType, image.width, image.height,
-                        image.receivedAt, ImageResource.originalPath(image.imageId),
+                        image.receivedAt, ImageResource.originalPath(image.imageId), image.traceId,
                         predictions.stream().filter(p -> p.imageId.equals(image.imageId))
                                 .max(Comparator.comparing(p -> p.predictedAt)).map(CaseFileMapper::toView).orElse(null),
                         explanations.stream().filter(e -> e.imageId.equals(image.imageId))
@@ -86,12 +86,12 @@ final class CaseFileMapper {
 
     static CaseView.Prediction toView(PredictionRecord p) {
         return new CaseView.Prediction(new CaseView.Model(p.modelName, p.modelVersion, p.modelSha256), p.predictedGroup,
-                new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt);
+                new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt, p.traceId);
     }
 
     private static CaseView.Explanation toView(ExplanationRecord e) {
         return new CaseView.Explanation(new CaseView.Model(e.modelName, e.modelVersion, e.modelSha256), e.explainedGroup,
                 e.method, e.heatmapRows, e.heatmapCols, e.heatmap,
-                e.overlayKey == null ? null : ImageResource.overlayPath(e.imageId), e.explainedAt);
+                e.overlayKey == null ? null : ImageResource.overlayPath(e.imageId), e.explainedAt, e.traceId);
     }
 }

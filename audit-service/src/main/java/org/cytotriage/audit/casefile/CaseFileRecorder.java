@@ -3,10 +3,12 @@ package org.cytotriage.audit.casefile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -22,22 +24,46 @@ public class CaseFileRecorder {
 
     private static final Logger LOG = Logger.getLogger(CaseFileRecorder.class);
 
+    private final KafkaTracing tracing;
+
+    CaseFileRecorder(KafkaTracing tracing) {
+        this.tracing = tracing;
+    }
+
     @Incoming(Topics.IMAGES)
     @Blocking
     @Transactional
-    public void onImage(ImageReceived event) {
+    public void onImage(ConsumerRecord<String, ImageReceived> record) {
+        ImageReceived event = record.value();
+        try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.IMAGES, record.headers(), event.getCaseId(),
+                event.getImageId())) {
+            recordImage(event, KafkaTracing.traceId(record.headers()));
+        }
+    }
+
+    private void recordImage(ImageReceived event, String traceId) {
         if (ImageRecord.findById(event.getImageId()) != null) {
             LOG.debugf("image %s already on record", event.getImageId());
             return;
         }
         CaseRecord.ensure(event.getCaseId(), event.getHospitalId());
-        CaseFileMapper.toRecord(event).persist();
+        ImageRecord image = CaseFileMapper.toRecord(event);
+        image.traceId = traceId;
+        image.persist();
     }
 
     @Incoming(Topics.PREDICTIONS)
     @Blocking
     @Transactional
-    public void onPrediction(PredictionMade event) {
+    public void onPrediction(ConsumerRecord<String, PredictionMade> record) {
+        PredictionMade event = record.value();
+        try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.PREDICTIONS, record.headers(), event.getCaseId(),
+                event.getImageId())) {
+            recordPrediction(event, KafkaTracing.traceId(record.headers()));
+        }
+    }
+
+    private void recordPrediction(PredictionMade event, String traceId) {
         if (PredictionRecord.count("eventId = ?1 or (imageId = ?2 and modelName = ?3 and modelVersion = ?4)", event.getEventId(),
                 event.getImageId(), event.getModel().getName(), event.getModel().getVersion()) > 0) {
             LOG.debugf("prediction of image %s by %s %s already on record", event.getImageId(), event.getModel().getName(),
@@ -45,19 +71,31 @@ public class CaseFileRecorder {
             return;
         }
         CaseRecord.ensure(event.getCaseId(), event.getHospitalId());
-        CaseFileMapper.toRecord(event).persist();
+        PredictionRecord prediction = CaseFileMapper.toRecord(event);
+        prediction.traceId = traceId;
+        prediction.persist();
     }
 
     @Incoming(Topics.EXPLANATIONS)
     @Blocking
     @Transactional
-    public void onExplanation(ExplanationReady event) {
+    public void onExplanation(ConsumerRecord<String, ExplanationReady> record) {
+        ExplanationReady event = record.value();
+        try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.EXPLANATIONS, record.headers(), event.getCaseId(),
+                event.getImageId())) {
+            recordExplanation(event, KafkaTracing.traceId(record.headers()));
+        }
+    }
+
+    private void recordExplanation(ExplanationReady event, String traceId) {
         if (ExplanationRecord.count("eventId = ?1 or (imageId = ?2 and modelName = ?3 and modelVersion = ?4 and explainedGroup = ?5)",
                 event.getEventId(), event.getImageId(), event.getModel().getName(), event.getModel().getVersion(),
                 event.getExplainedGroup().name()) > 0) {
             return;
         }
         CaseRecord.ensure(event.getCaseId(), event.getHospitalId());
-        CaseFileMapper.toRecord(event).persist();
+        ExplanationRecord explanation = CaseFileMapper.toRecord(event);
+        explanation.traceId = traceId;
+        explanation.persist();
     }
 }

@@ -6,9 +6,12 @@ import java.util.List;
 /** A case as the workstation shows it: each image with its latest prediction and explanation. */
 public record CaseView(String caseId, String hospitalId, List<Image> images) {
 
-    /** {@code originalUrl}: the image as received, a path on this service. */
+    /**
+     * {@code originalUrl}: the image as received, a path on this service; {@code traceId}: the W3C
+     * trace its upload started, which its prediction and explanation continue.
+     */
     public record Image(String imageId, String sha256, String mediaType, int width, int height, Instant receivedAt,
-            String originalUrl, Prediction prediction, Explanation explanation) {
+            String originalUrl, String traceId, Prediction prediction, Explanation explanation) {
     }
 
     public record Model(String name, String version, String sha256) {
@@ -17,7 +20,8 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
     public record Probabilities(double benign, double indeterminate, double malignant) {
     }
 
-    public record Prediction(Model model, String group, Probabilities probabilities, boolean flaggedForReview, Instant predictedAt) {
+    public record Prediction(Model model, String group, Probabilities probabilities, boolean flaggedForReview, Instant predictedAt,
+            String traceId) {
     }
 
     /**
@@ -25,6 +29,6 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
      * image; {@code overlayUrl} is the heatmap drawn on the image (a PNG), null when none was drawn.
      */
     public record Explanation(Model model, String group, String method, int rows, int cols, float[] heatmap,
-            String overlayUrl, Instant explainedAt) {
+            String overlayUrl, Instant explainedAt, String traceId) {
     }
 }

@@ -49,4 +49,6 @@ public class ExplanationRecord extends PanacheEntityBase {
     public String overlayKey;
     @Column(name = "explained_at")
     public Instant explainedAt;
+    @Column(name = "trace_id")
+    public String traceId;
 }

@@ -36,4 +36,6 @@ public class ImageRecord extends PanacheEntityBase {
     public String source;
     @Column(name = "received_at")
     public Instant receivedAt;
+    @Column(name = "trace_id")
+    public String traceId;
 }

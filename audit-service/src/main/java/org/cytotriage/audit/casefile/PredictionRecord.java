@@ -47,4 +47,6 @@ public class PredictionRecord extends PanacheEntityBase {
     public double inferenceMs;
     @Column(name = "predicted_at")
     public Instant predictedAt;
+    @Column(name = "trace_id")
+    public String traceId;
 }

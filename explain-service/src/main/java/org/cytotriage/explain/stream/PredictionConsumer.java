@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
@@ -16,13 +17,13 @@ import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
 import org.cytotriage.support.imagestore.ImageFetcher;
+import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * Explains every prediction for its predicted class from the activation maps it carries, draws the
@@ -35,24 +36,34 @@ public class PredictionConsumer {
 
     private final ImageFetcher fetcher;
     private final ImageStore store;
-    private final MutinyEmitter<Record<String, ExplanationReady>> explanations;
+    private final MutinyEmitter<ExplanationReady> explanations;
+    private final KafkaTracing tracing;
     private final DeadLetterPublisher deadLetters;
     private final int overlayWidth;
 
     PredictionConsumer(ImageFetcher fetcher, ImageStore store,
-            @Channel(Topics.EXPLANATIONS) MutinyEmitter<Record<String, ExplanationReady>> explanations,
-            DeadLetterPublisher deadLetters, ExplainConfig config) {
+            @Channel(Topics.EXPLANATIONS) MutinyEmitter<ExplanationReady> explanations,
+            DeadLetterPublisher deadLetters, ExplainConfig config, KafkaTracing tracing) {
         this.fetcher = fetcher;
         this.store = store;
         this.explanations = explanations;
         this.deadLetters = deadLetters;
         this.overlayWidth = config.overlayWidth();
+        this.tracing = tracing;
     }
 
     @Incoming(Topics.PREDICTIONS)
     @Blocking
     @Timed(value = "cytotriage.explain.prediction", description = "Explain one prediction, draw its overlay and publish it", histogram = true)
-    public void onPrediction(PredictionMade prediction) {
+    public void onPrediction(ConsumerRecord<String, PredictionMade> record) {
+        PredictionMade prediction = record.value();
+        try (KafkaTracing.Processing traced = tracing.process("explain " + Topics.PREDICTIONS, record.headers(), prediction.getCaseId(),
+                prediction.getImageId())) {
+            explain(prediction);
+        }
+    }
+
+    private void explain(PredictionMade prediction) {
         Heatmap heatmap;
         try {
             heatmap = ExplanationMapper.heatmap(prediction, prediction.getPredictedGroup());
@@ -75,7 +86,8 @@ public class PredictionConsumer {
         String caption = "Grad-CAM " + prediction.getPredictedGroup() + ", " + prediction.getModel().getName() + " "
                 + prediction.getModel().getVersion();
         String overlayKey = store.put(OverlayRenderer.png(image, heatmap, caption, overlayWidth));
-        explanations.sendAndAwait(Record.of(prediction.getCaseId(), ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
+        explanations.sendMessageAndAwait(KafkaTracing.message(prediction.getCaseId(),
+                ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
     }
 
     private void deadLetter(PredictionMade prediction, String reason, Throwable error) {

@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -22,7 +26,9 @@ import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
+import org.cytotriage.support.deadletter.DeadLetterPublisher;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -85,6 +91,25 @@ class ImageConsumerTest {
         ImageReceived missing = ReceivedImages.referring("case-inf-3", ReceivedImages.keyOf(neverStored), neverStored);
         ImageReceived good = ReceivedImages.stored(store, "case-inf-4", generator.generate(12, BethesdaCategory.II).jpegBytes());
 
+        List<Map<String, String>> loggedContexts = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext) {
+                    loggedContexts.add(ext.getMdcCopy());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger deadLetterLog = java.util.logging.Logger.getLogger(DeadLetterPublisher.class.getName());
+        deadLetterLog.addHandler(handler);
         writer.sendAll(Topics.IMAGES, List.of(undecodable, missing, good), ImageReceived::getCaseId);
 
         var letters = reader.read(Topics.DEAD_LETTER, DeadLetter.class,
@@ -100,6 +125,10 @@ class ImageConsumerTest {
         assertThat(metrics).as("dead letters counted for the alert")
                 .containsPattern("cytotriage_dead_letters_total\\{[^}]*service=\"inference-service\"[^}]*source_topic=\"fnab.images\"[^}]*\\} [1-9]")
                 .as("the model in use").contains("cytotriage_model_info{name=\"thyroideffi-basic\"");
+        deadLetterLog.removeHandler(handler);
+        assertThat(loggedContexts).as("the dead letter's log line names its trace, case and image")
+                .anySatisfy(mdc -> assertThat(mdc).containsEntry("caseId", "case-inf-2").containsEntry("imageId", undecodable.getImageId())
+                        .hasEntrySatisfying("traceId", traceId -> assertThat(traceId).hasSize(32)));
     }
 
     /** The event may overtake its bytes (a bucket that is eventually consistent): the read is retried. */

@@ -7,11 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
+import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-import io.smallrye.reactive.messaging.kafka.Record;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
@@ -24,11 +24,11 @@ public class DeadLetterPublisher {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
 
-    private final MutinyEmitter<Record<String, DeadLetter>> emitter;
+    private final MutinyEmitter<DeadLetter> emitter;
     private final String service;
     private final MeterRegistry registry;
 
-    DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<Record<String, DeadLetter>> emitter,
+    DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<DeadLetter> emitter,
             @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry) {
         this.emitter = emitter;
         this.service = service;
@@ -49,7 +49,7 @@ public class DeadLetterPublisher {
     public void publish(DeadLetter letter) {
         LOG.warnf("dead letter from %s (image %s, case %s): %s", letter.getSourceTopic(), letter.getImageId(),
                 letter.getCaseId(), letter.getReason());
-        emitter.sendAndAwait(Record.of(letter.getCaseId(), letter));
+        emitter.sendMessageAndAwait(KafkaTracing.message(letter.getCaseId(), letter));
         // Counted once the broker has it: the alert on this counter means a record really left the stream.
         registry.counter("cytotriage.dead.letters", "service", service, "source_topic", letter.getSourceTopic()).increment();
     }

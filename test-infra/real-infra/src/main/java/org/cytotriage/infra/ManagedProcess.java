@@ -35,6 +35,11 @@ public final class ManagedProcess {
     }
 
     /** The java binary of this JVM, so child servers run on the same JDK. */
+    /** Where the process's standard output and error go. */
+    public Path logFile() {
+        return logFile;
+    }
+
     public static String javaBinary() {
         return ProcessHandle.current().info().command().orElse("java");
     }

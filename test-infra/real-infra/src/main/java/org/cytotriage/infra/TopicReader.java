@@ -67,7 +67,10 @@ public final class TopicReader {
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(250))) {
                     T value = toSpecific(record.value(), schema, specific);
                     if (match.test(value)) {
-                        found.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.key(), value));
+                        // Headers kept: tests read the trace context the services propagate.
+                        found.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(), value,
+                                record.headers(), record.leaderEpoch()));
                     }
                 }
             }
