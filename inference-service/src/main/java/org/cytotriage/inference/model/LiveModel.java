@@ -1,6 +1,9 @@
 package org.cytotriage.inference.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +32,8 @@ import io.quarkus.runtime.StartupEvent;
 public class LiveModel {
 
     private static final Logger LOG = Logger.getLogger(LiveModel.class);
+    /** As long as the startup probe allows a replica to start (deploy/kubernetes: 5 minutes). */
+    private static final Duration FIRST_MODEL_TIMEOUT = Duration.ofMinutes(5);
 
     /** A model and the batches using it. */
     private static final class Handle {
@@ -73,6 +78,7 @@ public class LiveModel {
     private final MeterRegistry registry;
     private final AtomicReference<Handle> live = new AtomicReference<>();
     private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
+    private final CountDownLatch firstModel = new CountDownLatch(1);
 
     LiveModel(ModelConfig config, ModelWarmer warmer, MeterRegistry registry) {
         this.config = config;
@@ -89,6 +95,7 @@ public class LiveModel {
         LoadedModel loaded = LoadedModel.load(directory, config.sessionSettings());
         long millis = warmer.warm(loaded);
         Handle previous = live.getAndSet(new Handle(loaded));
+        firstModel.countDown();
         LOG.infof("model %s %s (sha256 %s) loaded from %s, warmed in %d ms and live%s; %s", loaded.card().name(),
                 loaded.card().version(), loaded.card().sha256(), directory, millis,
                 previous == null ? "" : ", replacing " + previous.model.card().version(), loaded.card().label());
@@ -110,17 +117,30 @@ public class LiveModel {
         return Tags.of("name", card.name(), "version", card.version(), "sha256", card.sha256());
     }
 
+    private void awaitFirstModel() {
+        try {
+            if (!firstModel.await(FIRST_MODEL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("no model loaded within " + FIRST_MODEL_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the first model", e);
+        }
+    }
+
     public boolean isReady() {
         return live.get() != null;
     }
 
-    /** The live model for one batch: every image of the batch is predicted by it, even across a swap. */
+    /**
+     * The live model for one batch: every image of the batch is predicted by it, even across a swap.
+     * Waits for the first model: after a restart with images waiting in Kafka, the consumer polls
+     * before the model has loaded, and a batch must wait for it rather than fail the channel.
+     */
     public Lease acquire() {
+        awaitFirstModel();
         while (true) {
             Handle handle = live.get();
-            if (handle == null) {
-                throw new IllegalStateException("no model loaded yet");
-            }
             handle.users.incrementAndGet();
             if (live.get() == handle) {
                 return new Lease(handle);
