@@ -37,7 +37,7 @@ public class CaseFileRecorder {
         ImageReceived event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.IMAGES, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordImage(event, KafkaTracing.traceId(record.headers()));
+            recordImage(event, traced.traceId());
         }
     }
 
@@ -59,7 +59,7 @@ public class CaseFileRecorder {
         PredictionMade event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.PREDICTIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordPrediction(event, KafkaTracing.traceId(record.headers()));
+            recordPrediction(event, traced.traceId());
         }
     }
 
@@ -83,7 +83,7 @@ public class CaseFileRecorder {
         ExplanationReady event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.EXPLANATIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordExplanation(event, KafkaTracing.traceId(record.headers()));
+            recordExplanation(event, traced.traceId());
         }
     }
 

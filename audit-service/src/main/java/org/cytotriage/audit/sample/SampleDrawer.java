@@ -51,13 +51,13 @@ public class SampleDrawer {
             return random;
         }
         List<ConfirmedCase> eligible = confirmed.matching(period.month(month, hospitalId));
-        random = save(month, hospitalId, SampleKind.RANDOM, config.size(), eligible);
+        Drawn drawn = save(month, hospitalId, SampleKind.RANDOM, config.size(), eligible);
         if (config.enrichedSize() > 0) {
-            Set<String> sampled = confirmed.inSample(random.id).stream().map(ConfirmedCase::caseId).collect(Collectors.toSet());
+            Set<String> sampled = drawn.cases().stream().map(ConfirmedCase::caseId).collect(Collectors.toSet());
             List<ConfirmedCase> risky = eligible.stream().filter(c -> !sampled.contains(c.caseId())).filter(this::isRisky).toList();
             save(month, hospitalId, SampleKind.ENRICHED, config.enrichedSize(), risky);
         }
-        return random;
+        return drawn.sample();
     }
 
     /** Predicted Indeterminate, a narrow margin, flagged for review, or diagnosed Bethesda V. */
@@ -66,7 +66,10 @@ public class SampleDrawer {
                 || c.scored().flaggedForReview() || c.diagnosis() == BethesdaCategory.V;
     }
 
-    private AuditSample save(YearMonth month, String hospitalId, SampleKind kind, int size, List<ConfirmedCase> population) {
+    private record Drawn(AuditSample sample, List<ConfirmedCase> cases) {
+    }
+
+    private Drawn save(YearMonth month, String hospitalId, SampleKind kind, int size, List<ConfirmedCase> population) {
         AuditSample sample = new AuditSample();
         sample.month = month.toString();
         sample.hospitalId = hospitalId;
@@ -83,6 +86,6 @@ public class SampleDrawer {
                     .executeUpdate();
         }
         disagreements.openFor(drawn);
-        return sample;
+        return new Drawn(sample, drawn);
     }
 }

@@ -67,12 +67,6 @@ public class KafkaTracing {
         return Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build());
     }
 
-    /** The trace id a record carries, or null. */
-    public static String traceId(Headers headers) {
-        String traceId = Span.fromContext(W3C.extract(Context.root(), headers, HEADERS)).getSpanContext().getTraceId();
-        return Span.getInvalid().getSpanContext().getTraceId().equals(traceId) ? null : traceId;
-    }
-
     /** The processing of one record: its span is current and its ids are in the logging context until closed. */
     public static final class Processing implements AutoCloseable {
 
