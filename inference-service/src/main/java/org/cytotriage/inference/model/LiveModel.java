@@ -2,6 +2,7 @@ package org.cytotriage.inference.model;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +24,12 @@ import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The model that serves predictions. The configured one is loaded and warmed before readiness goes
- * UP (the first ONNX Runtime run allocates its arenas and is several times slower). A newly published
+ * The model that serves predictions. The configured one is loaded and warmed on a thread of its own
+ * after start-up, so the health endpoints answer meanwhile: readiness stays DOWN until it is live (the
+ * first ONNX Runtime run allocates its arenas and is several times slower), and waits for the model's
+ * files if the model volume is still being filled. A configured model that cannot be loaded (a sha256
+ * that does not match its card, a file ONNX Runtime rejects) is the one state this replica cannot
+ * leave by itself: liveness goes DOWN with the reason. A newly published
  * one is loaded and warmed beside it, then swapped in atomically; batches that hold a lease on the old
  * one finish on it, and it is closed when the last of them lets go.
  */
@@ -79,6 +84,8 @@ public class LiveModel {
     private final AtomicReference<Handle> live = new AtomicReference<>();
     private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
     private final CountDownLatch firstModel = new CountDownLatch(1);
+    /** Why the configured model could not be loaded; null while it loads or once it is live. */
+    private volatile String failure;
 
     LiveModel(ModelConfig config, ModelWarmer warmer, MeterRegistry registry) {
         this.config = config;
@@ -87,7 +94,22 @@ public class LiveModel {
     }
 
     void loadConfigured(@Observes StartupEvent start) {
-        swapTo(config.modelDirectory());
+        Thread loader = new Thread(this::loadConfigured, "model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private void loadConfigured() {
+        Path directory = config.modelDirectory();
+        try {
+            ModelFiles.awaitCard(directory, config.filesPollInterval());
+            swapTo(directory);
+        } catch (RuntimeException e) {
+            failure = "the configured model at " + directory + " cannot be loaded: " + e.getMessage();
+            LOG.error(failure, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Loads (sha256 checked against the card), warms, then makes the model live; returns its card. */
@@ -132,6 +154,11 @@ public class LiveModel {
         return live.get() != null;
     }
 
+    /** Why this replica will not serve until restarted or sent a new model; empty while all is well. */
+    public Optional<String> failure() {
+        return isReady() ? Optional.empty() : Optional.ofNullable(failure);
+    }
+
     /**
      * The live model for one batch: every image of the batch is predicted by it, even across a swap.
      * Waits for the first model: after a restart with images waiting in Kafka, the consumer polls
@@ -151,13 +178,10 @@ public class LiveModel {
         }
     }
 
-    /** The live model's card. */
+    /** The live model's card; waits for the first model like {@link #acquire()}. */
     public ModelCard card() {
-        Handle handle = live.get();
-        if (handle == null) {
-            throw new IllegalStateException("no model loaded yet");
-        }
-        return handle.model.card();
+        awaitFirstModel();
+        return live.get().model.card();
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package org.cytotriage.inference.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.cytotriage.model.run.SessionSettings;
 
@@ -14,6 +15,10 @@ public interface ModelConfig {
 
     /** The model served at start-up: a directory with {@code model.onnx} and {@code model-card.json}. */
     Path modelDirectory();
+
+    /** How often to look for the model's card while the model directory is still empty. */
+    @WithDefault("1s")
+    Duration filesPollInterval();
 
     /**
      * ONNX Runtime intra-op threads per run. One by default: a single-threaded run costs about a

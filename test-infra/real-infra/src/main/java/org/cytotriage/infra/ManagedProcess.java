@@ -100,7 +100,10 @@ public final class ManagedProcess {
         return process != null && process.isAlive();
     }
 
-    /** Stops the server: SIGTERM first so it can shut down cleanly, then SIGKILL. */
+    /**
+     * Stops the server: SIGTERM first so it can shut down cleanly, then SIGKILL after 45 s, the
+     * termination grace period the Kubernetes manifests give the services to drain.
+     */
     public synchronized void stop() {
         if (process == null) {
             return;
@@ -108,7 +111,7 @@ public final class ManagedProcess {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(45, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
