@@ -1,9 +1,9 @@
 package org.cytotriage.audit.casefile;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.database.RecordingTransaction;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
@@ -17,7 +17,8 @@ import io.smallrye.common.annotation.Blocking;
 /**
  * Records images, predictions and explanations as they are published. Idempotent: an event whose
  * id (or natural key) is already on record is a redelivery and adds nothing; the unique keys in the
- * schema back this up against concurrent replicas.
+ * schema back this up against concurrent replicas. While the database is away, recording waits for
+ * it ({@link RecordingTransaction}) and the events wait in Kafka.
  */
 @ApplicationScoped
 public class CaseFileRecorder {
@@ -25,19 +26,20 @@ public class CaseFileRecorder {
     private static final Logger LOG = Logger.getLogger(CaseFileRecorder.class);
 
     private final KafkaTracing tracing;
+    private final RecordingTransaction transaction;
 
-    CaseFileRecorder(KafkaTracing tracing) {
+    CaseFileRecorder(KafkaTracing tracing, RecordingTransaction transaction) {
         this.tracing = tracing;
+        this.transaction = transaction;
     }
 
     @Incoming(Topics.IMAGES)
     @Blocking
-    @Transactional
     public void onImage(ConsumerRecord<String, ImageReceived> record) {
         ImageReceived event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.IMAGES, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordImage(event, traced.traceId());
+            transaction.run(() -> recordImage(event, traced.traceId()));
         }
     }
 
@@ -54,12 +56,11 @@ public class CaseFileRecorder {
 
     @Incoming(Topics.PREDICTIONS)
     @Blocking
-    @Transactional
     public void onPrediction(ConsumerRecord<String, PredictionMade> record) {
         PredictionMade event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.PREDICTIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordPrediction(event, traced.traceId());
+            transaction.run(() -> recordPrediction(event, traced.traceId()));
         }
     }
 
@@ -78,12 +79,11 @@ public class CaseFileRecorder {
 
     @Incoming(Topics.EXPLANATIONS)
     @Blocking
-    @Transactional
     public void onExplanation(ConsumerRecord<String, ExplanationReady> record) {
         ExplanationReady event = record.value();
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.EXPLANATIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
-            recordExplanation(event, traced.traceId());
+            transaction.run(() -> recordExplanation(event, traced.traceId()));
         }
     }
 

@@ -1,9 +1,9 @@
 package org.cytotriage.audit.diagnosis;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.cytotriage.audit.casefile.CaseRecord;
+import org.cytotriage.audit.database.RecordingTransaction;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -21,10 +21,19 @@ public class DiagnosisRecorder {
 
     private static final Logger LOG = Logger.getLogger(DiagnosisRecorder.class);
 
+    private final RecordingTransaction transaction;
+
+    DiagnosisRecorder(RecordingTransaction transaction) {
+        this.transaction = transaction;
+    }
+
     @Incoming(Topics.DIAGNOSES)
     @Blocking
-    @Transactional
     public void onDiagnosis(DiagnosisRecorded event) {
+        transaction.run(() -> record(event));
+    }
+
+    private void record(DiagnosisRecorded event) {
         if (DiagnosisRecord.count("eventId", event.getEventId()) > 0) {
             return;
         }

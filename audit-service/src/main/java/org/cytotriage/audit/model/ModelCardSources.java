@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.cytotriage.audit.database.RecordingTransaction;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
@@ -26,10 +27,13 @@ public class ModelCardSources {
     private final ModelCards cards;
     private final DeadLetterPublisher deadLetters;
     private final Optional<List<String>> directories;
+    private final RecordingTransaction transaction;
 
     ModelCardSources(ModelCards cards, DeadLetterPublisher deadLetters,
-            @ConfigProperty(name = "cytotriage.audit.model-directories") Optional<List<String>> directories) {
+            @ConfigProperty(name = "cytotriage.audit.model-directories") Optional<List<String>> directories,
+            RecordingTransaction transaction) {
         this.cards = cards;
+        this.transaction = transaction;
         this.deadLetters = deadLetters;
         this.directories = directories;
     }
@@ -49,7 +53,7 @@ public class ModelCardSources {
     @Blocking
     public void onPublished(ModelPublished published) {
         try {
-            cards.register(Path.of(published.getLocation()), published.getModel().getSha256());
+            transaction.run(() -> cards.register(Path.of(published.getLocation()), published.getModel().getSha256()));
         } catch (IllegalArgumentException e) {
             deadLetters.publish(deadLetters.about(Topics.MODELS, e.getMessage(), e).build());
         }
