@@ -15,6 +15,7 @@ import org.cytotriage.support.deadletter.DeadLetterPublisher;
 import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.common.annotation.Blocking;
@@ -32,6 +33,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  */
 @ApplicationScoped
 public class ImageConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ImageConsumer.class);
 
     private final LiveModel live;
     private final BatchPipeline pipeline;
@@ -55,7 +58,8 @@ public class ImageConsumer {
     @Timed(value = "cytotriage.inference.batch", description = "Predict and publish one polled batch of images", histogram = true)
     public CompletionStage<Void> onImages(KafkaRecordBatch<String, ImageReceived> batch) {
         if (!drain.admit()) {
-            // Shutting down: not acknowledged, so not committed; the next owner of the partitions predicts it.
+            // Not acknowledged, so not committed: the next owner of the partitions predicts these images.
+            LOG.infof("Shutting down: %d fetched images left uncommitted", batch.getRecords().size());
             return CompletableFuture.completedFuture(null);
         }
         try {

@@ -1,61 +1,17 @@
 package org.cytotriage.infra;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
+/** A PostgreSQL server for tests and the local stack; a test may take it away and bring it back. */
+public interface PostgresServer {
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+    String jdbcUrl();
 
-/**
- * A real PostgreSQL server from the binaries in the zonky Maven artifact. The data directory is
- * kept across {@link #stop()}/{@link #start()}, so a test can take the database away and back.
- */
-public final class PostgresServer {
+    String username();
 
-    private final int port = FreePorts.next();
-    private final Path dataDirectory;
-    private EmbeddedPostgres server;
+    String password();
 
-    PostgresServer(Path workDir) {
-        this.dataDirectory = workDir.resolve("postgres-data");
-    }
+    /** Starts it, or brings it back with its data after {@link #stop()}. */
+    void start();
 
-    public synchronized void start() {
-        if (server != null) {
-            return;
-        }
-        try {
-            server = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start PostgreSQL", e);
-        }
-    }
-
-    public synchronized void stop() {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop PostgreSQL", e);
-        }
-        server = null;
-    }
-
-    public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-    }
-
-    public String username() {
-        return "postgres";
-    }
-
-    public String password() {
-        return "postgres";
-    }
+    /** Takes it away: clients see it unreachable until {@link #start()}. */
+    void stop();
 }

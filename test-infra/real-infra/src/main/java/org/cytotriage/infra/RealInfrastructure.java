@@ -16,47 +16,66 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Kafka, the schema registry and PostgreSQL, started together (in parallel) and stopped together.
+ * Kafka, the schema registry and PostgreSQL, started together (in parallel) and stopped together:
+ * the one place that decides where the test servers come from ({@link #SERVERS_PROPERTY}).
  * Tests share one instance per JVM through {@link #shared()}; the local stack owns its own.
  */
 public final class RealInfrastructure implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RealInfrastructure.class);
     private static final int START_ATTEMPTS = 3;
+    /**
+     * Where the servers come from: {@code processes} (the default) runs them from Maven artifacts;
+     * {@code containers} (the {@code containers} Maven profile) from their production images.
+     */
+    public static final String SERVERS_PROPERTY = "cytotriage.test.servers";
     private static RealInfrastructure shared;
 
     private final Path workDir;
-    private final KafkaBroker kafka;
-    private final SchemaRegistry registry;
-    private final PostgresServer postgres;
+    private final Servers servers;
     private final Duration startupTime;
 
     private RealInfrastructure(Path workDir) {
         this.workDir = workDir;
         Instant begin = Instant.now();
+        Servers servers = switch (System.getProperty(SERVERS_PROPERTY, "processes")) {
+            case "processes" -> startProcesses(workDir);
+            case "containers" -> ContainerServers.start();
+            default -> throw new IllegalArgumentException(SERVERS_PROPERTY + " is processes or containers, not "
+                    + System.getProperty(SERVERS_PROPERTY));
+        };
+        this.servers = servers;
+        this.startupTime = Duration.between(begin, Instant.now());
+        LOG.infof("Real infrastructure up in %d ms: Kafka %s, registry %s, PostgreSQL %s (work dir %s)",
+                startupTime.toMillis(), kafka().bootstrapServers(), registry().apiUrl(), postgres().jdbcUrl(), workDir);
+    }
+
+    /** The servers run as processes from Maven artifacts, started in parallel. */
+    private static Servers startProcesses(Path workDir) {
         ProjectLayout layout = ProjectLayout.locate();
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> startWithRetries("Kafka", attempt -> {
-            KafkaBroker broker = KafkaBroker.create(layout, workDir.resolve("kafka-" + attempt));
+            KafkaProcess broker = KafkaProcess.create(layout, workDir.resolve("kafka-" + attempt));
             broker.start();
             return broker;
         }));
         CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(() -> startWithRetries("the schema registry",
                 attempt -> {
-                    SchemaRegistry r = SchemaRegistry.create(layout, workDir);
+                    RegistryProcess r = RegistryProcess.create(layout, workDir);
                     r.start();
                     return r;
                 }));
         CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
-            PostgresServer p = new PostgresServer(workDir);
+            PostgresProcess p = new PostgresProcess(workDir);
             p.start();
             return p;
         });
-        this.kafka = kafkaStart.join();
-        this.registry = registryStart.join();
-        this.postgres = postgresStart.join();
-        this.startupTime = Duration.between(begin, Instant.now());
-        LOG.infof("Real infrastructure up in %d ms: Kafka %s, registry %s, PostgreSQL %s (work dir %s)",
-                startupTime.toMillis(), kafka.bootstrapServers(), registry.apiUrl(), postgres.jdbcUrl(), workDir);
+        KafkaBroker kafka = kafkaStart.join();
+        SchemaRegistry registry = registryStart.join();
+        PostgresServer postgres = postgresStart.join();
+        return new Servers(kafka, registry, postgres, () -> CompletableFuture.allOf(
+                CompletableFuture.runAsync(kafka::stop),
+                CompletableFuture.runAsync(registry::stop),
+                CompletableFuture.runAsync(postgres::stop)).join());
     }
 
     /**
@@ -99,15 +118,15 @@ public final class RealInfrastructure implements AutoCloseable {
     }
 
     public KafkaBroker kafka() {
-        return kafka;
+        return servers.kafka();
     }
 
     public SchemaRegistry registry() {
-        return registry;
+        return servers.registry();
     }
 
     public PostgresServer postgres() {
-        return postgres;
+        return servers.postgres();
     }
 
     /** Where these servers keep their data and logs; removed by {@link #close()}. */
@@ -122,23 +141,20 @@ public final class RealInfrastructure implements AutoCloseable {
     /** The configuration a CytoTriage service needs to use these servers. */
     public Map<String, String> serviceConfig(boolean withDatabase) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry.apiUrl());
+        config.put("kafka.bootstrap.servers", kafka().bootstrapServers());
+        config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry().apiUrl());
         config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
         if (withDatabase) {
-            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-            config.put("quarkus.datasource.username", postgres.username());
-            config.put("quarkus.datasource.password", postgres.password());
+            config.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl());
+            config.put("quarkus.datasource.username", postgres().username());
+            config.put("quarkus.datasource.password", postgres().password());
         }
         return config;
     }
 
     @Override
     public synchronized void close() {
-        CompletableFuture.allOf(
-                CompletableFuture.runAsync(kafka::stop),
-                CompletableFuture.runAsync(registry::stop),
-                CompletableFuture.runAsync(postgres::stop)).join();
+        servers.shutdown().run();
         try (Stream<Path> files = Files.walk(workDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

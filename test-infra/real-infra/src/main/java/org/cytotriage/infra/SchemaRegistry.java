@@ -1,53 +1,12 @@
 package org.cytotriage.infra;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
-
-/** An Apicurio Registry 2.4 (in-memory storage) run from the project's own runner jar. */
-public final class SchemaRegistry {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
-    private final int port;
-    private final ManagedProcess process;
-
-    private SchemaRegistry(int port, ManagedProcess process) {
-        this.port = port;
-        this.process = process;
-    }
-
-    static SchemaRegistry create(ProjectLayout layout, Path workDir) {
-        int port = FreePorts.next();
-        return new SchemaRegistry(port, new ManagedProcess("Apicurio Registry",
-                ManagedProcess.javaCommand("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.http.port=" + port, "-jar", layout.registryRunnerJar().toString()),
-                workDir.resolve("registry.log")));
-    }
+/** An Apicurio schema registry for tests and the local stack. */
+public interface SchemaRegistry {
 
     /** The v2 REST API; the Apicurio 3.x serdes speak it too when the URL ends so. */
-    public String apiUrl() {
-        return "http://127.0.0.1:" + port + "/apis/registry/v2";
-    }
+    String apiUrl();
 
-    public void start() {
-        process.start(this::ready, Duration.ofSeconds(90));
-    }
+    void start();
 
-    public void stop() {
-        process.stop();
-    }
-
-    private boolean ready() {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (Exception notYet) {
-            return false;
-        }
-    }
+    void stop();
 }
