@@ -93,7 +93,7 @@ public class LiveModel {
         this.registry = registry;
     }
 
-    void loadConfigured(@Observes StartupEvent start) {
+    void startLoading(@Observes StartupEvent start) {
         Thread loader = new Thread(this::loadConfigured, "model-loader");
         loader.setDaemon(true);
         loader.start();
