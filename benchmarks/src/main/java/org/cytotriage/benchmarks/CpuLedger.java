@@ -22,6 +22,8 @@ final class CpuLedger {
     static final String INFERENCE = "inference-service";
 
     private static final Map<String, String> NAMES = new LinkedHashMap<>();
+    /** USER_HZ, the unit of /proc's CPU times: 100 on Linux for x86 and ARM. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     static {
         NAMES.put("inference-service", INFERENCE);
@@ -33,10 +35,15 @@ final class CpuLedger {
 
     private final long startNanos = System.nanoTime();
     private final Map<String, Duration> startCpu = perProcess();
+    private final Map<String, Double> startJit = jitPerProcess();
     private final long[] startMachine = machineTicks();
 
-    /** CPU seconds per process since this ledger was opened, and the machine's busy share. */
-    record Usage(Map<String, Double> seconds, double availableSeconds, double busyShare) {
+    /**
+     * CPU seconds per process since this ledger was opened, how many of them its JIT compiler
+     * threads took (a JVM still compiling has not reached its steady state), and the machine's busy
+     * share.
+     */
+    record Usage(Map<String, Double> seconds, Map<String, Double> jitSeconds, double availableSeconds, double busyShare) {
 
         double secondsOf(String name) {
             return seconds.getOrDefault(name, 0.0);
@@ -47,11 +54,12 @@ final class CpuLedger {
             List<String> rows = new ArrayList<>();
             seconds.entrySet().stream().filter(entry -> entry.getValue() > 0.005)
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .forEach(entry -> rows.add(row(entry.getKey(), entry.getValue(), availableSeconds)));
+                    .forEach(entry -> rows.add(row(entry.getKey(), entry.getValue(), jitSeconds.get(entry.getKey()),
+                            availableSeconds)));
             if (!Double.isNaN(busyShare)) {
                 double others = busyShare * availableSeconds - seconds.values().stream().mapToDouble(Double::doubleValue).sum();
-                rows.add(row("other processes on the machine", Math.max(0, others), availableSeconds));
-                rows.add(row("idle", (1 - busyShare) * availableSeconds, availableSeconds));
+                rows.add(row("other processes on the machine", Math.max(0, others), null, availableSeconds));
+                rows.add(row("idle", (1 - busyShare) * availableSeconds, null, availableSeconds));
             }
             return rows;
         }
@@ -62,11 +70,19 @@ final class CpuLedger {
         Map<String, Double> used = new LinkedHashMap<>();
         perProcess().forEach((name, cpu) -> used.merge(name,
                 (cpu.toNanos() - startCpu.getOrDefault(name, Duration.ZERO).toNanos()) / 1e9, Double::sum));
-        return new Usage(used, wallSeconds * machineCpus(), share(startMachine, machineTicks()));
+        Map<String, Double> jit = new LinkedHashMap<>();
+        jitPerProcess().forEach((name, seconds) -> jit.put(name, seconds - startJit.getOrDefault(name, 0.0)));
+        return new Usage(used, jit, wallSeconds * machineCpus(), share(startMachine, machineTicks()));
     }
 
-    private static String row(String name, double seconds, double available) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %.0f %% |", name, seconds, 100 * seconds / available);
+    static String header(int machineCpus) {
+        return String.format(Locale.ROOT, "| CPU during saturation | CPU s | share of the machine's %d CPUs | of which JIT compilers |%n"
+                + "|---|---|---|---|", machineCpus);
+    }
+
+    private static String row(String name, double seconds, Double jitSeconds, double available) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %.0f %% | %s |", name, seconds, 100 * seconds / available,
+                jitSeconds == null ? "" : String.format(Locale.ROOT, "%.1f s", jitSeconds));
     }
 
     private static Map<String, Duration> perProcess() {
@@ -76,6 +92,36 @@ final class CpuLedger {
             info.totalCpuDuration().ifPresent(duration -> cpu.merge(name(process, info), duration, Duration::plus));
         });
         return cpu;
+    }
+
+    /** CPU seconds of each JVM's compiler threads (HotSpot's "C1/C2 CompilerThreadN", from /proc). */
+    private static Map<String, Double> jitPerProcess() {
+        Map<String, Double> jit = new LinkedHashMap<>();
+        Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+                .forEach(process -> jit.merge(name(process, process.info()), compilerSeconds(process.pid()), Double::sum));
+        return jit;
+    }
+
+    private static double compilerSeconds(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.mapToDouble(CpuLedger::compilerThreadSeconds).sum();
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    private static double compilerThreadSeconds(Path task) {
+        try {
+            if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                return 0;
+            }
+            // after the ")" that closes the thread's name: fields 3 onwards; utime and stime are the 14th and 15th
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException gone) {
+            return 0; // the thread ended meanwhile
+        }
     }
 
     private static String name(ProcessHandle process, ProcessHandle.Info info) {

@@ -87,6 +87,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
         for (String name : models) {
             measure(name.equals("premium") ? ShippedModels.PREMIUM : ShippedModels.BASIC, generated);
         }
+        if (models.contains("premium")) {
+            tileEvidence();
+        }
         report.write(out);
         return 0;
     }
@@ -114,9 +117,25 @@ public final class ExplainBenchmark implements Callable<Integer> {
         keepsUp(directory, generated);
     }
 
-    /** The true group's map of every case, against its mask. */
+    /** What Premium's tile encoder sees in each tile: where Indeterminate evidence comes from. */
+    private void tileEvidence() {
+        Path models = ProjectLayout.locate().root().resolve("models");
+        report.line("");
+        report.line("## Where the evidence for each group lies, tile by tile");
+        try (LoadedModel encoder = LoadedModel.load(models.resolve(ShippedModels.BASIC), SessionSettings.threads(cores))) {
+            TileEvidence.report(report, encoder, ModelCard.read(models.resolve(ShippedModels.PREMIUM)).preprocessing().views(),
+                    Math.max(4, cases / 4));
+        }
+    }
+
+    /**
+     * The true group's map of every case, against its mask; then where the heat lies by tile, and
+     * where the Malignant map points on the same cases.
+     */
     private void localisation(LoadedModel model, List<SyntheticCase> generated) {
         Random random = new Random(2026);
+        ModelCard.Views views = model.card().preprocessing().views();
+        List<String> tileRows = new ArrayList<>();
         report.line("");
         report.line("| Bethesda category, true group (map of that group) | cases | pointing game | random point | energy in mask | flat map "
                 + "| probability drop, hottest 10 %% blurred | random 10 %% blurred | pointing game, against the other two "
@@ -134,6 +153,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
             double randomDrop = 0;
             double contrastHits = 0;
             double contrastEnergy = 0;
+            double malignantHits = 0;
+            double hottestTileHits = 0;
+            double lesionTiles = 0;
             for (SyntheticCase c : generated) {
                 if (c.category() != category) {
                     continue;
@@ -148,6 +170,11 @@ public final class ExplainBenchmark implements Callable<Integer> {
                 Heatmap contrast = contrastiveHeatmap(model.card(), output, group);
                 contrastHits += Localisation.pointingHit(contrast, c.mask()) ? 1 : 0;
                 contrastEnergy += Localisation.energyInMask(contrast, c.mask());
+                malignantHits += Localisation.pointingHit(heatmap(model.card(), output, TreatmentGroup.MALIGNANT), c.mask()) ? 1 : 0;
+                if (views != null) {
+                    hottestTileHits += Localisation.hottestTileHoldsLesion(output, group.ordinal(), views, c.mask()) ? 1 : 0;
+                    lesionTiles += Localisation.shareOfTilesHoldingLesion(views, c.mask());
+                }
                 share += Localisation.maskShare(c.mask());
                 double p = probability(model, output, group);
                 drop += p - probability(model, run(model, Localisation.blurred(image, heatmap, Localisation.hottestCells(heatmap))), group);
@@ -156,7 +183,15 @@ public final class ExplainBenchmark implements Callable<Integer> {
             }
             report.line("| %s, %s | %d | **%.2f** | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f |", category, group, n, hits / n,
                     randomHits / n, energy / n, share / n, drop / n, randomDrop / n, contrastHits / n, contrastEnergy / n);
+            tileRows.add(String.format(Locale.ROOT, "| %s, %s | %d | %.2f | %.2f | %s | %s |", category, group, n, hits / n,
+                    malignantHits / n, views == null ? "-" : String.format(Locale.ROOT, "%.2f", hottestTileHits / n),
+                    views == null ? "-" : String.format(Locale.ROOT, "%.2f", lesionTiles / n)));
         }
+        report.line("");
+        report.line("| Bethesda category, true group | cases | pointing game, map of the true group | pointing game, Malignant map "
+                + "| tile with the most heat of the true group's map holds lesion cells | share of tiles holding lesion cells (chance) |");
+        report.line("|---|---|---|---|---|---|");
+        tileRows.forEach(row -> report.line("%s", row));
     }
 
     /**

@@ -40,6 +40,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "1", description = "multiplies the image counts (0.2 for a quick look)")
     double scale;
 
+    @Option(names = "--warm-up", defaultValue = "0.5", description = "images sent at saturation before the measured "
+            + "ones, as a share of them: the services' JIT compilers take a good share of the cores for the first hundreds")
+    double warmUp;
+
     @Option(names = "--out", defaultValue = "benchmarks/target/inference-benchmark.md", description = "the report, as markdown")
     Path out;
 
@@ -116,8 +120,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(layout); EndToEnd e2e = new EndToEnd(stack)) {
             e2e.lowLoad(images, 4); // first requests pay for JIT and connections
             low = e2e.lowLoad(images, plan.lowLoad());
-            // the services' JIT compilers take a good share of the cores for their first few hundred images
-            e2e.saturation(images, Math.max(8, plan.saturation() / 2));
+            e2e.saturation(images, Math.max(8, (int) Math.round(plan.saturation() * warmUp)));
             CpuLedger ledger = new CpuLedger();
             saturated = e2e.saturation(images, plan.saturation());
             cpu = ledger.usage();
@@ -131,8 +134,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         // isolated, inference-service has as many CPUs as this process (taskset lists of equal size)
         double perCore = saturated.imagesPerSecond() / cores;
         line("");
-        line("| CPU during saturation | CPU s | share of the machine's %d CPUs |", CpuLedger.machineCpus());
-        line("|---|---|---|");
+        line("%s", CpuLedger.header(CpuLedger.machineCpus()));
         cpu.rows().forEach(row -> line("%s", row));
         line("");
         line("- %s", stages);

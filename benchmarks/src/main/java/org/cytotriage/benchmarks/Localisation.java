@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.gradcam.Heatmap;
+import org.cytotriage.model.run.ModelOutput;
 import org.cytotriage.synthetic.LesionMask;
 
 /**
@@ -58,6 +60,39 @@ final class Localisation {
             inside += v * mask.coverage(cell(heatmap, i, mask.width(), mask.height()));
         }
         return total == 0 ? 0 : inside / total;
+    }
+
+    /**
+     * Whether the tile whose map of the class carries the most heat (the sum of its positive part)
+     * holds lesion cells: which part of the image the multi-region model's evidence for the class
+     * comes from, whatever the finer position inside the tile.
+     */
+    static boolean hottestTileHoldsLesion(ModelOutput output, int group, ModelCard.Views views, LesionMask mask) {
+        float[][][] maps = output.activationMaps();
+        int hottest = 0;
+        double most = -1;
+        for (int tile = 0; tile < views.rows() * views.columns(); tile++) {
+            double heat = 0;
+            for (float v : maps[tile + 1][group]) { // view 0 is the whole image
+                heat += Math.max(0, v);
+            }
+            if (heat > most) {
+                most = heat;
+                hottest = tile;
+            }
+        }
+        return mask.coverage(tile(views, hottest)) > 0;
+    }
+
+    /** What {@link #hottestTileHoldsLesion} scores for a tile drawn at random. */
+    static double shareOfTilesHoldingLesion(ModelCard.Views views, LesionMask mask) {
+        int tiles = views.rows() * views.columns();
+        return IntStream.range(0, tiles).filter(t -> mask.coverage(tile(views, t)) > 0).count() / (double) tiles;
+    }
+
+    private static Rectangle tile(ModelCard.Views views, int index) {
+        return new Rectangle(index % views.columns() * views.tile(), index / views.columns() * views.tile(), views.tile(),
+                views.tile());
     }
 
     /** What a flat map scores: the mask's share of the image. */
