@@ -9,9 +9,10 @@ test split measures the distribution shift (both written by the synthetic-cytolo
 ``OUT/thyroideffi-basic`` and ``OUT/thyroideffi-premium`` (model.onnx, model-card.json,
 reference.json) and ``OUT/reference-images`` (the reference cases as PNG and their JPEG).
 
-Basic: torchvision EfficientNet-B0 from scratch, trained on whole images (224x224) and, with
-probability ``--tile-share``, on one 256x256 tile holding diagnostic cells (the lesion mask says
-which), labelled with the image's group: the same network then reads tiles for Premium. Premium:
+Basic: torchvision EfficientNet-B0 from scratch over four classes (Bethesda I, II, III to V, VI)
+summed into the three groups (``export.GroupedNet``), trained on whole images (224x224) and, with
+probability ``--tile-share``, on one 256x256 tile labelled with what it shows (``training_batch``):
+the same network then reads tiles for Premium. Premium:
 the trained Basic network frozen, its 13 view outputs computed once, the small transformer trained
 on them. Both get a temperature fitted on the validation split.
 """
@@ -33,8 +34,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from cytotriage_training import data, metrics
-from cytotriage_training.export import (CLASS_ORDER, ExportWrapper, export_onnx, gradcam_autograd,
-                                        new_efficientnet_b0, sha256_of, verify_onnx)
+from cytotriage_training.export import (BETHESDA_FINE_CLASS, CLASS_ORDER, FINE_CLASSES, ExportWrapper, GroupedNet,
+                                        export_onnx, gradcam_autograd, sha256_of, verify_onnx)
 from cytotriage_training.premium import PremiumExport, PremiumHead, export_premium
 
 NOTICE = "NOT FOR CLINICAL USE"
@@ -76,25 +77,44 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 # Basic
 
 
+NONDIAGNOSTIC, BENIGN, ATYPICAL = (FINE_CLASSES.index(c) for c in ("NONDIAGNOSTIC", "BENIGN", "ATYPICAL"))
+
+
+def fine_labels(split: data.Split) -> torch.Tensor:
+    return torch.tensor([BETHESDA_FINE_CLASS[c.bethesda] for c in split.cases])
+
+
 def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, generator: torch.Generator):
-    """Whole images, and for a ``tile_share`` of the samples one tile rich in diagnostic cells. The
-    number of tiles per batch is fixed, so BatchNorm sees the same mixture in every batch."""
+    """Whole images labelled with the case's class and, for a ``tile_share`` of the samples, one tile
+    labelled with what it shows. A tile rich in the case's diagnostic cells (the lesion mask says
+    which) takes the case's class. In half of the atypical and malignant cases (III to VI) the tile
+    is one without lesion cells and takes Benign: its benign groups and empty background are no
+    evidence of atypia, so the network must find that in the lesion, where a heatmap should point
+    (trained on lesion tiles only, the Indeterminate map of III and V cases lit the rest of the smear,
+    docs/benchmarks.md). Bethesda I says the whole field holds too few cells, which no tile shows,
+    so its cases give whole images only. The number of tiles per batch is fixed, so BatchNorm sees
+    the same mixture in every batch."""
     pixels = split.pixels[indices]
-    use_tile = torch.zeros(len(indices), dtype=torch.bool)
-    use_tile[torch.randperm(len(indices), generator=generator)[:round(tile_share * len(indices))]] = True
+    labels = fine_labels(split)[indices]
     x = data.whole_view(pixels)
-    if use_tile.any():
-        coverage = split.tile_lesion[indices[use_tile]]
+    eligible = (labels != NONDIAGNOSTIC).nonzero().flatten()
+    tiled = eligible[torch.randperm(len(eligible), generator=generator)[:round(tile_share * len(indices))]]
+    if len(tiled):
+        coverage = split.tile_lesion[indices[tiled]]
         rich = (coverage >= 0.5 * coverage.max(dim=1, keepdim=True).values) & (coverage > 0)
-        rich[coverage.max(dim=1).values == 0] = True  # no lesion (Bethesda I): any tile
-        choice = torch.multinomial(rich.float(), 1, generator=generator).squeeze(1)
-        x[use_tile] = data.tile_view(pixels[use_tile], choice)
+        clear = coverage == 0
+        background = ((labels[tiled] >= ATYPICAL) & clear.any(dim=1)
+                      & (torch.rand(len(tiled), generator=generator) < 0.5))
+        choice = torch.multinomial(torch.where(background[:, None], clear, rich).float(), 1,
+                                   generator=generator).squeeze(1)
+        x[tiled] = data.tile_view(pixels[tiled], choice)
+        labels[tiled[background]] = BENIGN
     flips = torch.rand(2, generator=generator)
     if flips[0] < 0.5:
         x = x.flip(-1)
     if flips[1] < 0.5:
         x = x.flip(-2)
-    return x, split.labels[indices]
+    return x, labels
 
 
 @torch.no_grad()
@@ -126,7 +146,7 @@ def basic_logits(net, split: data.Split, batch: int = 32) -> torch.Tensor:
 
 
 def train_basic(args, train: data.Split, validation: data.Split):
-    net = new_efficientnet_b0(seed=args.seed)
+    net = GroupedNet(seed=args.seed)
     # torchvision initialises the last Linear with a range of 1/sqrt(classes), which gives large
     # logits at the start; trained from scratch, Adam then diverges (loss above 2 for a whole
     # epoch, measured). Zero logits at the start train steadily.
@@ -147,7 +167,7 @@ def train_basic(args, train: data.Split, validation: data.Split):
         for step in range(steps_per_epoch):
             indices = order[step * args.batch:(step + 1) * args.batch]
             x, y = training_batch(train, indices, args.tile_share, generator)
-            loss = F.cross_entropy(net(x), y)
+            loss = F.cross_entropy(net.fine_logits(x), y)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
@@ -365,7 +385,7 @@ def main(argv: list[str]) -> int:
 
     if args.checkpoint and args.checkpoint.exists():
         saved = torch.load(args.checkpoint)
-        net = new_efficientnet_b0()
+        net = GroupedNet()
         net.load_state_dict(saved["weights"])
         net.eval()
         basic_training = saved["training"]
@@ -411,7 +431,8 @@ def main(argv: list[str]) -> int:
     export_onnx(ExportWrapper(net).eval(), basic_dir / "model.onnx")
     verify_onnx(basic_dir / "model.onnx")
     write_json(basic_dir / "model-card.json", model_card(
-        args, name="thyroideffi-basic", variant="BASIC", architecture="torchvision efficientnet_b0, 3-class head",
+        args, name="thyroideffi-basic", variant="BASIC", architecture="torchvision efficientnet_b0, 4-class head (Bethesda I, II, III to V, VI) "
+                                           "summed into the 3 groups by log-sum-exp",
         onnx_path=basic_dir / "model.onnx", preprocessing=BASIC_PREPROCESSING,
         outputs={"logits": "logits", "features": "features", "classActivationMaps": "class_activation_maps"},
         temperature=basic_t, n_val=len(calibration), training=basic_training, metric_sets=basic_metrics,

@@ -17,6 +17,14 @@ in the graph, so consumers need neither autograd nor the ONNX initializers: they
 their own normalisation. ``gradcam_autograd`` computes the standard Grad-CAM with PyTorch hooks,
 to check the in-graph output against.
 
+The Basic network (``GroupedNet``) classifies four finer classes, Bethesda I (non-diagnostic),
+II, III to V, and VI, and sums them into the three treatment groups: the Indeterminate logit is
+log(exp z_I + exp z_III-V). With one class for both, a field without cells (Bethesda I) and an
+atypical group (III to V) were the same evidence, and the Indeterminate heatmap of a III or V case
+lit the empty parts of the smear (docs/benchmarks.md). The group logit's gradient is the softmax-
+weighted sum of its classes' gradients, so Grad-CAM stays a closed form:
+ReLU(sum_j p_j * sum_k W[j,k] / (h*w) * A_k), p_j the softmax of the group's logits z_j.
+
 Typical use (also from a training script, with a trained ``net``)::
 
     wrapper = ExportWrapper(net).eval()
@@ -41,6 +49,12 @@ CLASS_ORDER = ("BENIGN", "INDETERMINATE", "MALIGNANT")
 FEATURE_SHAPE = (1280, 7, 7)
 INPUT_NAME = "image"
 OUTPUT_NAMES = ("logits", "features", "class_activation_maps")
+
+
+# The Basic network's classes and the group each belongs to.
+FINE_CLASSES = ("NONDIAGNOSTIC", "BENIGN", "ATYPICAL", "MALIGNANT")
+FINE_GROUPS = ("INDETERMINATE", "BENIGN", "INDETERMINATE", "MALIGNANT")
+BETHESDA_FINE_CLASS = {"I": 0, "II": 1, "III": 2, "IV": 2, "V": 2, "VI": 3}
 
 
 def new_efficientnet_b0(num_classes: int = len(CLASS_ORDER), seed: int | None = None) -> EfficientNet:
@@ -68,13 +82,51 @@ def class_activation_maps(weight: torch.Tensor, features: torch.Tensor) -> torch
     return F.conv2d(features, weight[:, :, None, None]) / (h * w)
 
 
+class GroupedNet(nn.Module):
+    """EfficientNet-B0 over ``FINE_CLASSES`` whose output is the logits of the three groups.
+
+    ``fine_logits`` is what training fits; ``forward`` gives the group logits, whose softmax is the
+    sum of the fine classes' probabilities in each group. It keeps torchvision's ``features`` and
+    ``classifier``, so state dicts, hooks and ``ExportWrapper`` read it like the plain network.
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
+        super().__init__()
+        net = new_efficientnet_b0(num_classes=len(FINE_CLASSES), seed=seed)
+        self.features = net.features
+        self.avgpool = net.avgpool
+        self.classifier = net.classifier
+        membership = torch.tensor([[group == g for g in FINE_GROUPS] for group in CLASS_ORDER])
+        # log of the 0/1 membership, with a large negative number for "not a member": exp() of it is 0
+        self.register_buffer("log_membership", (~membership).float() * -1e4)
+        self.eval()
+
+    def fine_logits(self, image: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.avgpool(self.features(image)), 1))
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.group(self.fine_logits(image))
+
+    def group(self, fine_logits: torch.Tensor) -> torch.Tensor:
+        """[N,4] -> [N,3]: log of the summed exponentials of each group's classes."""
+        return torch.logsumexp(fine_logits[:, None, :] + self.log_membership, dim=-1)
+
+    def group_maps(self, fine_logits: torch.Tensor, fine_maps: torch.Tensor) -> torch.Tensor:
+        """[N,4,h,w] class activation maps -> [N,3,h,w]: each group's map is its classes' maps
+        weighted by their softmax within the group, the gradient of the group logit."""
+        within = torch.softmax(fine_logits[:, None, :] + self.log_membership, dim=-1)  # [N,3,4]
+        # a broadcast product and sum rather than an einsum, for ONNX's shape inference (see above)
+        return (within[:, :, :, None, None] * fine_maps[:, None]).sum(dim=2)
+
+
 class ExportWrapper(nn.Module):
     """A torchvision classifier returning (logits, features, class_activation_maps) for ONNX export.
 
     Fits networks built as ``features`` -> global average pooling -> ``classifier`` ending in a
     Linear with nothing but dropout before it (EfficientNet-B0, MobileNetV2): only then is the
     Grad-CAM of the last feature map the closed form of ``class_activation_maps``. ``logits`` is
-    exactly ``net(image)``; ``features`` is ``net.features(image)``.
+    exactly ``net(image)``; ``features`` is ``net.features(image)``. A ``GroupedNet``'s maps are
+    those of its group logits.
     """
 
     def __init__(self, net: nn.Module) -> None:
@@ -92,6 +144,8 @@ class ExportWrapper(nn.Module):
         pooled = torch.flatten(F.adaptive_avg_pool2d(features, 1), 1)
         logits = self.net.classifier(pooled)
         cams = class_activation_maps(self.net.classifier[-1].weight, features)
+        if isinstance(self.net, GroupedNet):
+            return self.net.group(logits), features, self.net.group_maps(logits, cams)
         return logits, features, cams
 
 
