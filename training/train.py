@@ -50,7 +50,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="site A dataset (train/validation/test)")
     p.add_argument("--site-b", type=Path, help="site B dataset; its test split measures the shift")
     p.add_argument("--out", type=Path, required=True, help="models directory to write into")
-    p.add_argument("--version", default="1.0.0-synthetic")
+    p.add_argument("--version", default="1.1.0-synthetic")
     p.add_argument("--epochs", type=int, default=7)
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=1e-3)
