@@ -80,10 +80,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 NONDIAGNOSTIC, BENIGN, ATYPICAL = (FINE_CLASSES.index(c) for c in ("NONDIAGNOSTIC", "BENIGN", "ATYPICAL"))
 
 
-def fine_labels(split: data.Split) -> torch.Tensor:
-    return torch.tensor([BETHESDA_FINE_CLASS[c.bethesda] for c in split.cases])
-
-
 def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, generator: torch.Generator):
     """Whole images labelled with the case's class and, for a ``tile_share`` of the samples, one tile
     labelled with what it shows. A tile rich in the case's diagnostic cells (the lesion mask says
@@ -95,7 +91,7 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
     so its cases give whole images only. The number of tiles per batch is fixed, so BatchNorm sees
     the same mixture in every batch."""
     pixels = split.pixels[indices]
-    labels = fine_labels(split)[indices]
+    labels = torch.tensor([BETHESDA_FINE_CLASS[split.cases[i].bethesda] for i in indices.tolist()])
     x = data.whole_view(pixels)
     eligible = (labels != NONDIAGNOSTIC).nonzero().flatten()
     tiled = eligible[torch.randperm(len(eligible), generator=generator)[:round(tile_share * len(indices))]]
@@ -431,8 +427,9 @@ def main(argv: list[str]) -> int:
     export_onnx(ExportWrapper(net).eval(), basic_dir / "model.onnx")
     verify_onnx(basic_dir / "model.onnx")
     write_json(basic_dir / "model-card.json", model_card(
-        args, name="thyroideffi-basic", variant="BASIC", architecture="torchvision efficientnet_b0, 4-class head (Bethesda I, II, III to V, VI) "
-                                           "summed into the 3 groups by log-sum-exp",
+        args, name="thyroideffi-basic", variant="BASIC",
+        architecture="torchvision efficientnet_b0, 4-class head (Bethesda I, II, III to V, VI) summed into the "
+                     "3 groups by log-sum-exp",
         onnx_path=basic_dir / "model.onnx", preprocessing=BASIC_PREPROCESSING,
         outputs={"logits": "logits", "features": "features", "classActivationMaps": "class_activation_maps"},
         temperature=basic_t, n_val=len(calibration), training=basic_training, metric_sets=basic_metrics,
