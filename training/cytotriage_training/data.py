@@ -29,6 +29,8 @@ CANVAS_WIDTH, CANVAS_HEIGHT = 1024, 768
 TILE = 256
 TILE_ROWS, TILE_COLS = CANVAS_HEIGHT // TILE, CANVAS_WIDTH // TILE
 VIEW_COUNT = 1 + TILE_ROWS * TILE_COLS
+# The networks' last feature map: each view is read as a 7x7 grid of cells (224 / 32).
+FEATURE_CELLS = 7
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Split:
     cases: list[Case]
     pixels: torch.Tensor
     tile_lesion: torch.Tensor  # [N,12] share of each tile covered by the lesion mask
+    cell_lesion: torch.Tensor  # [N,13,7,7] share of each feature cell covered by it, per view
 
     @property
     def labels(self) -> torch.Tensor:
@@ -56,6 +59,11 @@ class Split:
 
     def __len__(self) -> int:
         return len(self.cases)
+
+    def part(self, start: int, stop: int | None = None) -> "Split":
+        """Cases ``start`` to ``stop``, in order."""
+        return Split(self.cases[start:stop], self.pixels[start:stop], self.tile_lesion[start:stop],
+                     self.cell_lesion[start:stop])
 
 
 def read_cases(directory: Path) -> list[Case]:
@@ -70,12 +78,17 @@ def decode_rgb(path: Path) -> torch.Tensor:
         return torch.from_numpy(np.asarray(image.convert("RGB")).copy()).permute(2, 0, 1).contiguous()
 
 
-def tile_coverage(mask_path: Path) -> torch.Tensor:
-    """Share of lesion pixels in each of the 12 tiles, row by row."""
+def lesion_coverage(mask_path: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """Share of lesion pixels in each of the 12 tiles, row by row [12], and in each feature cell of
+    each view [13,7,7]: the whole image's 7x7 cells, then each tile's."""
     with Image.open(mask_path) as mask:
         m = torch.from_numpy((np.asarray(mask.convert("L")) > 127).astype(np.float32))
     m = m[:CANVAS_HEIGHT, :CANVAS_WIDTH]
-    return m.reshape(TILE_ROWS, TILE, TILE_COLS, TILE).mean(dim=(1, 3)).flatten()
+    tiles = (m.reshape(TILE_ROWS, TILE, TILE_COLS, TILE).permute(0, 2, 1, 3)
+             .reshape(TILE_ROWS * TILE_COLS, 1, TILE, TILE))
+    cells = torch.cat([F.adaptive_avg_pool2d(m[None, None], FEATURE_CELLS)[0],
+                       F.adaptive_avg_pool2d(tiles, FEATURE_CELLS)[:, 0]])
+    return tiles.mean(dim=(1, 2, 3)), cells
 
 
 def load_split(directory: Path, split: str, limit: int | None = None) -> Split:
@@ -84,14 +97,15 @@ def load_split(directory: Path, split: str, limit: int | None = None) -> Split:
         raise ValueError(f"no {split} cases in {directory}")
     pixels = torch.empty((len(cases), 3, CANVAS_HEIGHT, CANVAS_WIDTH), dtype=torch.uint8)
     coverage = torch.zeros((len(cases), TILE_ROWS * TILE_COLS))
+    cells = torch.zeros((len(cases), VIEW_COUNT, FEATURE_CELLS, FEATURE_CELLS))
     for i, case in enumerate(cases):
         image = decode_rgb(directory / case.file)
         if image.shape[1:] != (CANVAS_HEIGHT, CANVAS_WIDTH):
             raise ValueError(f"{case.file}: expected {CANVAS_WIDTH}x{CANVAS_HEIGHT}, got {tuple(image.shape)}")
         pixels[i] = image
         if case.mask:
-            coverage[i] = tile_coverage(directory / case.mask)
-    return Split(cases, pixels, coverage)
+            coverage[i], cells[i] = lesion_coverage(directory / case.mask)
+    return Split(cases, pixels, coverage, cells)
 
 
 def to_unit(pixels: torch.Tensor) -> torch.Tensor:
@@ -139,5 +153,4 @@ def all_views(pixels: torch.Tensor) -> torch.Tensor:
 def halves(split: Split) -> tuple[Split, Split]:
     """The first and the second half of a split, in order."""
     half = len(split) // 2
-    return (Split(split.cases[:half], split.pixels[:half], split.tile_lesion[:half]),
-            Split(split.cases[half:], split.pixels[half:], split.tile_lesion[half:]))
+    return split.part(0, half), split.part(half)
