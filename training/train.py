@@ -11,8 +11,9 @@ reference.json) and ``OUT/reference-images`` (the reference cases as PNG and the
 
 Basic: torchvision EfficientNet-B0 from scratch over four classes (Bethesda I, II, III to V, VI)
 summed into the three groups (``export.GroupedNet``), trained on whole images (224x224) and, with
-probability ``--tile-share``, on one 256x256 tile labelled with what it shows (``training_batch``):
-the same network then reads tiles for Premium. Premium:
+probability ``--tile-share``, on one 256x256 tile labelled with what it shows (``training_batch``),
+with a loss that puts the true class's map on the lesion mask (``localisation_loss``): the same
+network then reads tiles for Premium. Premium:
 the trained Basic network frozen, its 13 view outputs computed once, the small transformer trained
 on them. Both get a temperature fitted on the validation split.
 """
@@ -50,7 +51,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="site A dataset (train/validation/test)")
     p.add_argument("--site-b", type=Path, help="site B dataset; its test split measures the shift")
     p.add_argument("--out", type=Path, required=True, help="models directory to write into")
-    p.add_argument("--version", default="1.1.0-synthetic")
+    p.add_argument("--version", default="1.2.0-synthetic")
     p.add_argument("--epochs", type=int, default=7)
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=1e-3)
