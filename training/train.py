@@ -121,15 +121,6 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
     return x, labels, cells
 
 
-def logits_and_cell_scores(net: GroupedNet, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Fine logits [B,4] and each feature cell's class scores W A_ij [B,4,7,7]: the class activation
-    maps up to the constant 1/49, so the cell with the highest score of a class is where its Grad-CAM
-    peaks."""
-    features = net.features(x)
-    fine = net.classifier(torch.flatten(net.avgpool(features), 1))
-    return fine, F.conv2d(features, net.classifier[-1].weight[:, :, None, None])
-
-
 def localisation_loss(cell_scores: torch.Tensor, labels: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
     """-log of the share of the true class's map, as a softmax over the 49 cells, that falls on cells
     holding lesion (at least 5 % of the cell, or the cell with the most), for atypical and malignant
@@ -197,7 +188,7 @@ def train_basic(args, train: data.Split, validation: data.Split):
         for step in range(steps_per_epoch):
             indices = order[step * args.batch:(step + 1) * args.batch]
             x, y, cells = training_batch(train, indices, args.tile_share, generator)
-            fine, cell_scores = logits_and_cell_scores(net, x)
+            fine, cell_scores = net.fine_outputs(x)
             located = localisation_loss(cell_scores, y, cells)
             loss = F.cross_entropy(fine, y) + args.localisation * located
             optimiser.zero_grad(set_to_none=True)

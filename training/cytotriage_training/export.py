@@ -85,7 +85,7 @@ def class_activation_maps(weight: torch.Tensor, features: torch.Tensor) -> torch
 class GroupedNet(nn.Module):
     """EfficientNet-B0 over ``FINE_CLASSES`` whose output is the logits of the three groups.
 
-    ``fine_logits`` is what training fits; ``forward`` gives the group logits, whose softmax is the
+    ``fine_outputs`` is what training fits; ``forward`` gives the group logits, whose softmax is the
     sum of the fine classes' probabilities in each group. It keeps torchvision's ``features`` and
     ``classifier``, so state dicts, hooks and ``ExportWrapper`` read it like the plain network.
     """
@@ -101,11 +101,15 @@ class GroupedNet(nn.Module):
         self.register_buffer("log_membership", (~membership).float() * -1e4)
         self.eval()
 
-    def fine_logits(self, image: torch.Tensor) -> torch.Tensor:
-        return self.classifier(torch.flatten(self.avgpool(self.features(image)), 1))
+    def fine_outputs(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Fine logits [N,4] and each feature cell's class scores W A_ij [N,4,7,7]: the class
+        activation maps times h*w, so a class's Grad-CAM peaks at the cell with its highest score."""
+        features = self.features(image)
+        logits = self.classifier(torch.flatten(self.avgpool(features), 1))
+        return logits, F.conv2d(features, self.classifier[-1].weight[:, :, None, None])
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        return self.group(self.fine_logits(image))
+        return self.group(self.classifier(torch.flatten(self.avgpool(self.features(image)), 1)))
 
     def group(self, fine_logits: torch.Tensor) -> torch.Tensor:
         """[N,4] -> [N,3]: log of the summed exponentials of each group's classes."""
