@@ -121,20 +121,23 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
     return x, labels, cells
 
 
-def localisation_loss(cell_scores: torch.Tensor, labels: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
+def localisation_loss(maps: torch.Tensor, labels: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
     """-log of the share of the true class's map, as a softmax over the 49 cells, that falls on cells
     holding lesion (at least 5 % of the cell, or the cell with the most), for atypical and malignant
     samples that show lesion. The case label alone lets a network find Bethesda III to VI anywhere
     in the smear (1.1.0 pointed at III's atypical groups in 14 % of cases, Basic); the synthetic
-    masks say where the diagnostic cells are, as an expert's annotation would on real smears."""
+    masks say where the diagnostic cells are, as an expert's annotation would on real smears.
+
+    ``maps`` are the class activation maps [B,4,7,7]; times the cell count each cell's value is its
+    own contribution W A_ij to the logit, the scale the softmax is taken on."""
     flat = cells.flatten(1)
-    lesion = flat >= torch.minimum(flat.max(dim=1, keepdim=True).values, torch.tensor(0.05))
-    use = (labels >= ATYPICAL) & (flat.max(dim=1).values > 0)
+    most = flat.max(dim=1, keepdim=True).values
+    use = (labels >= ATYPICAL) & (most[:, 0] > 0)
     if not use.any():
-        return cell_scores.new_zeros(())
-    scores = cell_scores[use].gather(1, labels[use][:, None, None, None].expand(-1, 1, *cell_scores.shape[-2:]))
-    scores = scores.flatten(1)
-    on_lesion = torch.logsumexp(scores.masked_fill(~lesion[use], -math.inf), dim=1)
+        return maps.new_zeros(())
+    lesion = flat[use] >= most[use].clamp(max=0.05)
+    scores = maps[use, labels[use]].flatten(1) * (maps.shape[-2] * maps.shape[-1])
+    on_lesion = torch.logsumexp(scores.masked_fill(~lesion, -math.inf), dim=1)
     return (torch.logsumexp(scores, dim=1) - on_lesion).mean()
 
 
@@ -188,8 +191,8 @@ def train_basic(args, train: data.Split, validation: data.Split):
         for step in range(steps_per_epoch):
             indices = order[step * args.batch:(step + 1) * args.batch]
             x, y, cells = training_batch(train, indices, args.tile_share, generator)
-            fine, cell_scores = net.fine_outputs(x)
-            located = localisation_loss(cell_scores, y, cells)
+            fine, maps = net.fine_outputs(x)
+            located = localisation_loss(maps, y, cells)
             loss = F.cross_entropy(fine, y) + args.localisation * located
             optimiser.zero_grad(set_to_none=True)
             loss.backward()

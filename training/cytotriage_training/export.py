@@ -102,14 +102,15 @@ class GroupedNet(nn.Module):
         self.eval()
 
     def fine_outputs(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Fine logits [N,4] and each feature cell's class scores W A_ij [N,4,7,7]: the class
-        activation maps times h*w, so a class's Grad-CAM peaks at the cell with its highest score."""
+        """Fine logits [N,4] and the fine classes' activation maps [N,4,7,7] (before the ReLU)."""
         features = self.features(image)
-        logits = self.classifier(torch.flatten(self.avgpool(features), 1))
-        return logits, F.conv2d(features, self.classifier[-1].weight[:, :, None, None])
+        return self._fine_logits(features), class_activation_maps(self.classifier[-1].weight, features)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
-        return self.group(self.classifier(torch.flatten(self.avgpool(self.features(image)), 1)))
+        return self.group(self._fine_logits(self.features(image)))
+
+    def _fine_logits(self, features: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.avgpool(features), 1))
 
     def group(self, fine_logits: torch.Tensor) -> torch.Tensor:
         """[N,4] -> [N,3]: log of the summed exponentials of each group's classes."""
