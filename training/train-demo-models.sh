@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the shipped demo models under models/ (NOT FOR CLINICAL USE): installs Debian's
 # PyTorch, builds the synthetic data generator, writes the datasets and trains Basic, Premium and
-# the MobileNetV2 variant on them. About an hour on 2 cores.
+# the MobileNetV2 variant on them. About 80 minutes on 2 cores.
 #
 #   training/train-demo-models.sh [--epochs N] [other train.py options]
 set -euo pipefail

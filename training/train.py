@@ -12,8 +12,9 @@ reference.json) and ``OUT/reference-images`` (the reference cases as PNG and the
 Basic: torchvision EfficientNet-B0 from scratch over four classes (Bethesda I, II, III to V, VI)
 summed into the three groups (``export.GroupedNet``), trained on whole images (224x224) and, with
 probability ``--tile-share``, on one 256x256 tile labelled with what it shows (``training_batch``),
-with a loss that puts the true class's map on the lesion mask (``localisation_loss``): the same
-network then reads tiles for Premium. Premium:
+with a loss that puts the true class's map on the lesion mask (``localisation_loss``), first as
+the plain network (7x7 last map), then fine-tuned with a 14x14 last map (``basic_network``): the
+same network then reads tiles for Premium. Premium:
 the trained Basic network frozen, its 13 view outputs computed once, the small transformer trained
 on them. Both get a temperature fitted on the validation split.
 """
@@ -35,8 +36,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from cytotriage_training import data, metrics
-from cytotriage_training.export import (BETHESDA_FINE_CLASS, CLASS_ORDER, FINE_CLASSES, ExportWrapper, GroupedNet,
-                                        export_onnx, gradcam_autograd, sha256_of, verify_onnx)
+from cytotriage_training.export import (BETHESDA_FINE_CLASS, CLASS_ORDER, FEATURE_SHAPE, FINE_CLASSES, ExportWrapper,
+                                        GroupedNet, export_onnx, gradcam_autograd, sha256_of, verify_onnx)
 from cytotriage_training.premium import PremiumExport, PremiumHead, export_premium
 
 NOTICE = "NOT FOR CLINICAL USE"
@@ -51,14 +52,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="site A dataset (train/validation/test)")
     p.add_argument("--site-b", type=Path, help="site B dataset; its test split measures the shift")
     p.add_argument("--out", type=Path, required=True, help="models directory to write into")
-    p.add_argument("--version", default="1.2.0-synthetic")
-    p.add_argument("--epochs", type=int, default=7)
-    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--version", default="1.3.0-synthetic")
+    p.add_argument("--epochs", type=int, default=7, help="epochs of the plain network (7x7 last map), from scratch")
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--finer-epochs", type=int, default=3, help="epochs fine-tuning the finer network (14x14)")
+    p.add_argument("--finer-lr", type=float, default=3e-4)
+    p.add_argument("--batch", type=int, default=24)
     p.add_argument("--tile-share", type=float, default=0.4, help="share of training samples that are tiles")
     p.add_argument("--localisation", type=float, default=0.5,
                    help="weight of the loss that puts the true class's map on the lesion mask (localisation_loss)")
     p.add_argument("--bn-batches", type=int, default=30, help="training batches that re-estimate BatchNorm statistics")
+    p.add_argument("--plain-checkpoint", type=Path,
+                   help="plain network's weights: loaded if the file exists (its training skipped), else saved there")
     p.add_argument("--checkpoint", type=Path, help="Basic weights: loaded if the file exists (training skipped), else saved there")
     p.add_argument("--views-cache", type=Path, help="13-view Basic outputs: loaded if the file exists, else saved there")
     p.add_argument("--head-epochs", type=int, default=200)
@@ -94,7 +99,7 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
     so its cases give whole images only. The number of tiles per batch is fixed, so BatchNorm sees
     the same mixture in every batch.
 
-    Returns the views [B,3,224,224], their classes [B] and the share of each of the view's 7x7
+    Returns the views [B,3,224,224], their classes [B] and the share of each of the view's
     feature cells covered by the lesion mask [B,7,7], flipped with the view."""
     pixels = split.pixels[indices]
     labels = torch.tensor([BETHESDA_FINE_CLASS[split.cases[i].bethesda] for i in indices.tolist()])
@@ -128,8 +133,11 @@ def localisation_loss(maps: torch.Tensor, labels: torch.Tensor, cells: torch.Ten
     in the smear (1.1.0 pointed at III's atypical groups in 14 % of cases, Basic); the synthetic
     masks say where the diagnostic cells are, as an expert's annotation would on real smears.
 
-    ``maps`` are the class activation maps [B,4,7,7]; times the cell count each cell's value is its
-    own contribution W A_ij to the logit, the scale the softmax is taken on."""
+    ``maps`` are the class activation maps [B,4,h,w]; times the cell count each cell's value is its
+    own contribution W A_ij to the logit, the scale the softmax is taken on. ``cells`` [B,H,W] are
+    averaged to the maps' size (the plain network's 7x7 from the finer 14x14)."""
+    if cells.shape[-2:] != maps.shape[-2:]:
+        cells = F.adaptive_avg_pool2d(cells[:, None], maps.shape[-2:])[:, 0]
     flat = cells.flatten(1)
     most = flat.max(dim=1, keepdim=True).values
     use = (labels >= ATYPICAL) & (most[:, 0] > 0)
@@ -169,21 +177,18 @@ def basic_logits(net, split: data.Split, batch: int = 32) -> torch.Tensor:
     return torch.cat([net(data.whole_view(split.pixels[i:i + batch])) for i in range(0, len(split), batch)])
 
 
-def train_basic(args, train: data.Split, validation: data.Split):
-    net = GroupedNet(seed=args.seed)
-    # torchvision initialises the last Linear with a range of 1/sqrt(classes), which gives large
-    # logits at the start; trained from scratch, Adam then diverges (loss above 2 for a whole
-    # epoch, measured). Zero logits at the start train steadily.
-    nn.init.zeros_(net.classifier[-1].weight)
-    nn.init.zeros_(net.classifier[-1].bias)
+def train_basic(args, train: data.Split, validation: data.Split, net: GroupedNet, epochs: int, lr: float,
+                stage: str) -> tuple[GroupedNet, dict]:
+    """Trains ``net`` for ``epochs`` (one-cycle schedule peaking at ``lr``) and keeps the epoch with
+    the best validation macro-F1."""
     steps_per_epoch = math.ceil(len(train) / args.batch)
-    optimiser = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch,
+    optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * steps_per_epoch,
                                                    pct_start=0.15)
     generator = torch.Generator().manual_seed(args.seed)
     best = (-1.0, None, 0)
     started = time.monotonic()
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(1, epochs + 1):
         net.train()
         order = torch.randperm(len(train), generator=generator)
         total, total_located, seen = 0.0, 0.0, 0
@@ -203,22 +208,67 @@ def train_basic(args, train: data.Split, validation: data.Split):
             seen += len(y)
             if (step + 1) % 10 == 0 or step + 1 == steps_per_epoch:
                 rate = seen / (time.monotonic() - epoch_start)
-                print(f"\r  epoch {epoch}/{args.epochs} step {step + 1}/{steps_per_epoch} loss {total / seen:.3f}"
+                print(f"\r  epoch {epoch}/{epochs} step {step + 1}/{steps_per_epoch} loss {total / seen:.3f}"
                       f" (localisation {total_located / seen:.3f}, {rate:.1f} img/s)", end="", flush=True)
         print()
         recalibrate_batchnorm(net, train, args, args.bn_batches)
         f1 = metrics.macro_f1(basic_logits(net, validation).argmax(1), validation.labels)
-        log(f"basic epoch {epoch}/{args.epochs}: train loss {total / seen:.4f}, validation macro-F1 {f1:.4f}"
+        log(f"{stage} epoch {epoch}/{epochs}: train loss {total / seen:.4f}, validation macro-F1 {f1:.4f}"
             f" ({time.monotonic() - started:.0f} s)")
         if f1 > best[0]:
             best = (f1, {k: v.clone() for k, v in net.state_dict().items()}, epoch)
     net.load_state_dict(best[1])
     net.eval()
-    log(f"basic: kept epoch {best[2]} (validation macro-F1 {best[0]:.4f})")
-    return net, {"seconds": round(time.monotonic() - started, 1), "epochs": args.epochs, "bestEpoch": best[2],
-                 "batch": args.batch, "learningRate": args.lr, "tileShare": args.tile_share,
-                 "localisationWeight": args.localisation,
-                 "validationMacroF1": best[0]}
+    log(f"{stage}: kept epoch {best[2]} (validation macro-F1 {best[0]:.4f})")
+    return net, {"seconds": round(time.monotonic() - started, 1), "epochs": epochs, "bestEpoch": best[2],
+                 "batch": args.batch, "learningRate": lr, "tileShare": args.tile_share,
+                 "localisationWeight": args.localisation, "validationMacroF1": best[0]}
+
+
+def new_plain_net(args) -> GroupedNet:
+    net = GroupedNet(seed=args.seed, finer=False)
+    # torchvision initialises the last Linear with a range of 1/sqrt(classes), which gives large
+    # logits at the start; trained from scratch, Adam then diverges (loss above 2 for a whole
+    # epoch, measured). Zero logits at the start train steadily.
+    nn.init.zeros_(net.classifier[-1].weight)
+    nn.init.zeros_(net.classifier[-1].bias)
+    return net
+
+
+def cached(path: Path | None, train):
+    """``train()``'s (weights, training record), read from ``path`` if it exists, else saved there."""
+    if path and path.exists():
+        saved = torch.load(path)
+        log(f"basic: loaded {path} (trained earlier: {saved['training']})")
+        return saved["weights"], saved["training"]
+    weights, training = train()
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"weights": weights, "training": training}, path)
+    return weights, training
+
+
+def basic_network(args, train: data.Split, validation: data.Split) -> tuple[GroupedNet, dict]:
+    """Two stages: the plain EfficientNet-B0 (7x7 last map) from scratch, then the same weights in
+    the finer network (14x14, ``FinerFeatures``), fine-tuned with its lateral convolution. The
+    plain stage is where the network learns to classify (7x7 trains 7 % faster and, from scratch,
+    needs most of the epochs); the fine-tuning teaches the lateral term to point within a cell."""
+    def plain():
+        net, training = train_basic(args, train, validation, new_plain_net(args), args.epochs, args.lr, "plain")
+        return net.state_dict(), training
+
+    def finer():
+        plain_weights, plain_training = cached(args.plain_checkpoint, plain)
+        net = GroupedNet()
+        net.load_plain_weights(plain_weights)
+        net, training = train_basic(args, train, validation, net, args.finer_epochs, args.finer_lr, "finer")
+        return net.state_dict(), {"plain": plain_training, "finer": training}
+
+    weights, training = cached(args.checkpoint, finer)
+    net = GroupedNet()
+    net.load_state_dict(weights)
+    net.eval()
+    return net, training
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +403,8 @@ def model_card(args, *, name, variant, architecture, onnx_path, preprocessing, o
         "calibration": {"temperature": round(temperature, 6),
                         "method": f"temperature scaling, NLL on the synthetic calibration cases (n={n_val})"},
         "outputs": outputs,
-        "gradCam": {"layer": "features (last block, 1280x7x7)" + (" of each view" if variant == "PREMIUM" else ""),
+        "gradCam": {"layer": f"features (last feature map, {'x'.join(map(str, FEATURE_SHAPE))}, FinerFeatures)"
+                             + (" of each view" if variant == "PREMIUM" else ""),
                     "closedForm": "ReLU(sum_k W[c,k]/(h*w) * A_k)", "output": outputs["classActivationMaps"]},
         "opset": 17,
         "trained": True,
@@ -410,18 +461,7 @@ def main(argv: list[str]) -> int:
         f"in {time.monotonic() - started:.0f} s")
     tests = {"siteA": test_a, **({"siteB": test_b} if test_b else {})}
 
-    if args.checkpoint and args.checkpoint.exists():
-        saved = torch.load(args.checkpoint)
-        net = GroupedNet()
-        net.load_state_dict(saved["weights"])
-        net.eval()
-        basic_training = saved["training"]
-        log(f"basic: loaded {args.checkpoint} (trained earlier: {basic_training})")
-    else:
-        net, basic_training = train_basic(args, train, validation)
-        if args.checkpoint:
-            args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            torch.save({"weights": net.state_dict(), "training": basic_training}, args.checkpoint)
+    net, basic_training = basic_network(args, train, validation)
     basic_t = metrics.fit_temperature(basic_logits(net, calibration), calibration.labels)
     basic_metrics = {site: metrics.report(basic_logits(net, split), split.labels, [c.bethesda for c in split.cases],
                                           basic_t) for site, split in tests.items()}

@@ -23,14 +23,16 @@ import torch
 from PIL import Image
 from torch.nn import functional as F
 
+from .export import FEATURE_SHAPE
+
 GROUPS = ("BENIGN", "INDETERMINATE", "MALIGNANT")
 VIEW_SIZE = 224
 CANVAS_WIDTH, CANVAS_HEIGHT = 1024, 768
 TILE = 256
 TILE_ROWS, TILE_COLS = CANVAS_HEIGHT // TILE, CANVAS_WIDTH // TILE
 VIEW_COUNT = 1 + TILE_ROWS * TILE_COLS
-# The networks' last feature map: each view is read as a 7x7 grid of cells (224 / 32).
-FEATURE_CELLS = 7
+# The network's last feature map: each view is read as a 14x14 grid of cells (export.FinerFeatures).
+FEATURE_CELLS = FEATURE_SHAPE[-1]
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Split:
     cases: list[Case]
     pixels: torch.Tensor
     tile_lesion: torch.Tensor  # [N,12] share of each tile covered by the lesion mask
-    cell_lesion: torch.Tensor  # [N,13,7,7] share of each feature cell covered by it, per view
+    cell_lesion: torch.Tensor  # [N,13,h,w] share of each feature cell covered by it, per view
 
     @property
     def labels(self) -> torch.Tensor:
@@ -80,7 +82,7 @@ def decode_rgb(path: Path) -> torch.Tensor:
 
 def lesion_coverage(mask_path: Path) -> tuple[torch.Tensor, torch.Tensor]:
     """Share of lesion pixels in each of the 12 tiles, row by row [12], and in each feature cell of
-    each view [13,7,7]: the whole image's 7x7 cells, then each tile's."""
+    each view [13,h,w]: the whole image's cells, then each tile's."""
     with Image.open(mask_path) as mask:
         m = torch.from_numpy((np.asarray(mask.convert("L")) > 127).astype(np.float32))
     m = m[:CANVAS_HEIGHT, :CANVAS_WIDTH]

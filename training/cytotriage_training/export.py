@@ -6,9 +6,9 @@ The ONNX interface the Java services rely on (opset 17):
 
   input   ``image``                  float32 [N,3,224,224]  RGB, NCHW, pixels 0..1, no mean/std
   outputs ``logits``                 float32 [N,3]          BENIGN, INDETERMINATE, MALIGNANT
-          ``features``               float32 [N,1280,7,7]   A = model.features output, the last
+          ``features``               float32 [N,1280,14,14] A = model.features output, the last
                                                             feature map before average pooling
-          ``class_activation_maps``  float32 [N,3,7,7]      sum_k W[c,k] * A[n,k,i,j] / (h*w)
+          ``class_activation_maps``  float32 [N,3,14,14]    sum_k W[c,k] * A[n,k,i,j] / (h*w)
 
 The head of EfficientNet-B0 is global average pooling, (dropout,) one Linear W, so
 d logit_c / d A_k(i,j) = W[c,k] / (h*w) and Grad-CAM of class c at ``features`` is the closed form
@@ -24,6 +24,11 @@ atypical group (III to V) were the same evidence, and the Indeterminate heatmap 
 lit the empty parts of the smear (docs/benchmarks.md). The group logit's gradient is the softmax-
 weighted sum of its classes' gradients, so Grad-CAM stays a closed form:
 ReLU(sum_j p_j * sum_k W[j,k] / (h*w) * A_k), p_j the softmax of the group's logits z_j.
+
+Its last feature map is 14x14 (``FinerFeatures``), not EfficientNet-B0's 7x7: a 7x7 cell of the
+whole image is 146x110 px of a 1024x768 smear, larger than many synthetic lesions, and a map that
+can only peak at cell centres missed the lesion of 7 to 13 % of Bethesda III to V cases even when
+it was exactly the lesion's coverage (docs/benchmarks.md).
 
 Typical use (also from a training script, with a trained ``net``)::
 
@@ -46,7 +51,7 @@ from torchvision.models import EfficientNet, efficientnet_b0
 OPSET = 17
 IMAGE_SIZE = 224
 CLASS_ORDER = ("BENIGN", "INDETERMINATE", "MALIGNANT")
-FEATURE_SHAPE = (1280, 7, 7)
+FEATURE_SHAPE = (1280, 14, 14)  # GroupedNet at 224x224
 INPUT_NAME = "image"
 OUTPUT_NAMES = ("logits", "features", "class_activation_maps")
 
@@ -82,18 +87,44 @@ def class_activation_maps(weight: torch.Tensor, features: torch.Tensor) -> torch
     return F.conv2d(features, weight[:, :, None, None]) / (h * w)
 
 
+class FinerFeatures(nn.Module):
+    """EfficientNet-B0's feature stages with the last map at 14x14: the 7x7 output of the last
+    stages, repeated over 2x2 cells, plus a 1x1 convolution of the 14x14 map the earlier stages
+    end on (a lateral connection, as in feature pyramid networks). Average pooling of the sum is
+    the pooled 7x7 output plus the pooled lateral term, so the head is still average pooling and
+    one Linear, and Grad-CAM of this map keeps its closed form. The lateral convolution starts at
+    zero: the network then computes exactly what plain EfficientNet-B0 with the same stages does,
+    and a trained plain network can be fine-tuned from there (``load_plain_weights``).
+
+    Costs about 7 % of the network (112x1280 multiply-adds per cell of 196), where running the last
+    stages at 14x14 (stride 1) would cost 2.07x the network (measured, docs/benchmarks.md).
+    """
+
+    def __init__(self, stages: nn.Sequential, split: int = 6) -> None:
+        super().__init__()
+        self.early = stages[:split]
+        self.late = stages[split:]
+        self.lateral = nn.Conv2d(self.early[-1][-1].out_channels, self.late[-1].out_channels, 1, bias=False)
+        nn.init.zeros_(self.lateral.weight)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        fine = self.early(image)
+        return F.interpolate(self.late(fine), scale_factor=2.0, mode="nearest") + self.lateral(fine)
+
+
 class GroupedNet(nn.Module):
     """EfficientNet-B0 over ``FINE_CLASSES`` whose output is the logits of the three groups.
 
     ``fine_outputs`` is what training fits; ``forward`` gives the group logits, whose softmax is the
     sum of the fine classes' probabilities in each group. It keeps torchvision's ``features`` and
-    ``classifier``, so state dicts, hooks and ``ExportWrapper`` read it like the plain network.
+    ``classifier``, so hooks and ``ExportWrapper`` read it like the plain network; its ``features``
+    are ``FinerFeatures``, or torchvision's plain stages with ``finer=False``.
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, finer: bool = True) -> None:
         super().__init__()
         net = new_efficientnet_b0(num_classes=len(FINE_CLASSES), seed=seed)
-        self.features = net.features
+        self.features = FinerFeatures(net.features) if finer else net.features
         self.avgpool = net.avgpool
         self.classifier = net.classifier
         membership = torch.tensor([[group == g for g in FINE_GROUPS] for group in CLASS_ORDER])
@@ -102,7 +133,7 @@ class GroupedNet(nn.Module):
         self.eval()
 
     def fine_outputs(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Fine logits [N,4] and the fine classes' activation maps [N,4,7,7] (before the ReLU)."""
+        """Fine logits [N,4] and the fine classes' activation maps [N,4,h,w] (before the ReLU)."""
         features = self.features(image)
         return self._fine_logits(features), class_activation_maps(self.classifier[-1].weight, features)
 
@@ -122,6 +153,20 @@ class GroupedNet(nn.Module):
         within = torch.softmax(fine_logits[:, None, :] + self.log_membership, dim=-1)  # [N,3,4]
         # a broadcast product and sum rather than an einsum, for ONNX's shape inference (see above)
         return (within[:, :, :, None, None] * fine_maps[:, None]).sum(dim=2)
+
+    def load_plain_weights(self, state: dict[str, torch.Tensor]) -> None:
+        """Loads a plain (``finer=False``) network's weights into this finer one; its lateral
+        convolution stays at zero, so the outputs are the plain network's."""
+        split = len(self.features.early)
+        renamed = {}
+        for key, value in state.items():
+            if key.startswith("features."):
+                stage = int(key.split(".")[1])
+                key = f"features.{'early' if stage < split else 'late'}.{key[len('features.'):]}"
+            renamed[key] = value
+        missing, unexpected = self.load_state_dict(renamed, strict=False)
+        if missing != ["features.lateral.weight"] or unexpected:
+            raise ValueError(f"not a plain GroupedNet's weights: missing {missing}, unexpected {unexpected}")
 
 
 class ExportWrapper(nn.Module):
@@ -183,7 +228,7 @@ def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OP
     """onnx.checker (full check) plus the exact interface the Java side expects; returns the model.
 
     Checks the opset, the single graph input ``image`` [N,3,size,size] and the outputs, in order,
-    ``logits`` [N,C], ``features`` [N,*feature_shape] (EfficientNet-B0 at 224: 1280x7x7),
+    ``logits`` [N,C], ``features`` [N,*feature_shape] (GroupedNet at 224: 1280x14x14),
     ``class_activation_maps`` [N,C,h,w], all float32. Raises ValueError on any mismatch.
     """
     model = onnx.load(str(path))
@@ -212,7 +257,7 @@ def verify_onnx(path: Path, num_classes: int = len(CLASS_ORDER), opset: int = OP
 
 
 def gradcam_autograd(net: nn.Module, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Standard Grad-CAM with hooks on ``net.features[-1]``, for one image [1,3,H,W].
+    """Standard Grad-CAM with hooks on the output of ``net.features``, for one image [1,3,H,W].
 
     For each class c: weights_k = spatial mean of d logit_c / d A_k, cam_c = ReLU(sum_k
     weights_k * A_k). Returns (logits [C], features A [K,h,w], cams [C,h,w]), all detached.
@@ -224,7 +269,7 @@ def gradcam_autograd(net: nn.Module, image: torch.Tensor) -> tuple[torch.Tensor,
         saved["activation"] = output
         output.register_hook(lambda grad: saved.__setitem__("gradient", grad))
 
-    handle = net.features[-1].register_forward_hook(forward_hook)
+    handle = net.features.register_forward_hook(forward_hook)
     try:
         with torch.enable_grad():
             logits = net(image.clone().requires_grad_(True))

@@ -13,8 +13,8 @@ ONNX interface (opset 17):
   input   ``views``                  float32 [N,13,3,224,224]  preprocessed as ``data.all_views``
   outputs ``logits``                 float32 [N,3]
           ``view_logits``            float32 [N,13,3]          the Basic network's logits per view
-          ``features``               float32 [N,13,1280,7,7]   last feature map per view
-          ``class_activation_maps``  float32 [N,13,3,7,7]      closed-form Grad-CAM per view, pre-ReLU
+          ``features``               float32 [N,13,1280,14,14] last feature map per view
+          ``class_activation_maps``  float32 [N,13,3,14,14]    closed-form Grad-CAM per view, pre-ReLU
 """
 
 from __future__ import annotations

@@ -322,7 +322,8 @@ public final class ExplainBenchmark implements Callable<Integer> {
         bare.setActivationMaps(maps(output, 0));
         int whole = bytes(bare);
         if (output.activationMaps().length == 1) {
-            return String.format(Locale.ROOT, "%d bytes without maps, %d with the whole view's 3x7x7", without, whole);
+            return String.format(Locale.ROOT, "%d bytes without maps, %d with the whole view's 3x%dx%d", without, whole,
+                    output.mapRows(), output.mapCols());
         }
         List<ActivationMaps> tiles = new ArrayList<>();
         for (int view = 1; view < output.activationMaps().length; view++) {
@@ -331,8 +332,8 @@ public final class ExplainBenchmark implements Callable<Integer> {
         ModelCard.Views v = card.preprocessing().views();
         bare.setTileActivationMaps(TileActivationMaps.newBuilder().setCanvasWidth(v.canvasWidth()).setCanvasHeight(v.canvasHeight())
                 .setTileSize(v.tile()).setRows(v.rows()).setColumns(v.columns()).setTiles(tiles).build());
-        return String.format(Locale.ROOT, "%d bytes without maps, %d with the whole view's 3x7x7, %d with the %d tiles' too",
-                without, whole, bytes(bare), tiles.size());
+        return String.format(Locale.ROOT, "%d bytes without maps, %d with the whole view's 3x%dx%d, %d with the %d tiles' too",
+                without, whole, output.mapRows(), output.mapCols(), bytes(bare), tiles.size());
     }
 
     private static ActivationMaps maps(ModelOutput output, int view) {
