@@ -36,10 +36,10 @@ class ClassifierTest {
                 .isEqualTo(Arrays.stream(prediction.probabilities()).max().orElseThrow());
         assertThat(prediction.model().name()).isEqualTo("thyroideffi-basic");
         assertThat(prediction.model().sha256()).hasSize(64);
-        assertThat(prediction.mapRows()).isEqualTo(7);
-        assertThat(prediction.mapCols()).isEqualTo(7);
+        assertThat(prediction.mapRows()).as("the shipped Basic network's last feature map").isEqualTo(14);
+        assertThat(prediction.mapCols()).isEqualTo(14);
         assertThat(prediction.activationMaps()).hasNumberOfRows(1);
-        assertThat(prediction.activationMaps()[0]).hasDimensions(3, 49);
+        assertThat(prediction.activationMaps()[0]).hasDimensions(3, 14 * 14);
     }
 
     @Test
