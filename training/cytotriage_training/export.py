@@ -93,11 +93,13 @@ class FinerFeatures(nn.Module):
     end on (a lateral connection, as in feature pyramid networks). Average pooling of the sum is
     the pooled 7x7 output plus the pooled lateral term, so the head is still average pooling and
     one Linear, and Grad-CAM of this map keeps its closed form. The lateral convolution starts at
-    zero: the network then computes exactly what plain EfficientNet-B0 with the same stages does,
+    zero: the network then computes what plain EfficientNet-B0 with the same stages does (logits
+    equal to float rounding, 1e-6),
     and a trained plain network can be fine-tuned from there (``load_plain_weights``).
 
-    Costs about 7 % of the network (112x1280 multiply-adds per cell of 196), where running the last
-    stages at 14x14 (stride 1) would cost 2.07x the network (measured, docs/benchmarks.md).
+    Adds 112x1280 multiply-adds per cell of 196 (about 7 % of EfficientNet-B0's), 4 % of the time per
+    image in ONNX Runtime (measured, docs/benchmarks.md), where running the last stages at 14x14
+    (stride 1) would cost 2.07x the network.
     """
 
     def __init__(self, stages: nn.Sequential, split: int = 6) -> None:
