@@ -52,7 +52,8 @@ class ExplanationResourceTest {
         String key = store.put(Files.readAllBytes(reference.png()));
         int k = List.of("BENIGN", "INDETERMINATE", "MALIGNANT").indexOf(group);
         float[][] pyTorchMaps = Arrays.stream(reference.gradCam()).map(view -> view[k]).toArray(float[][]::new);
-        Heatmap expected = GradCam.ofViews(pyTorchMaps, 7, 7, card.preprocessing().views());
+        int side = (int) Math.round(Math.sqrt(pyTorchMaps[0].length)); // the networks' maps are square
+        Heatmap expected = GradCam.ofViews(pyTorchMaps, side, side, card.preprocessing().views());
 
         JsonPath explanation = given().queryParam("image", key).queryParam("model", model)
                 .queryParam("version", card.version()).queryParam("group", group)
