@@ -251,8 +251,8 @@ def cached(path: Path | None, train):
 def basic_network(args, train: data.Split, validation: data.Split) -> tuple[GroupedNet, dict]:
     """Two stages: the plain EfficientNet-B0 (7x7 last map) from scratch, then the same weights in
     the finer network (14x14, ``FinerFeatures``), fine-tuned with its lateral convolution. The
-    plain stage is where the network learns to classify (7x7 trains 7 % faster and, from scratch,
-    needs most of the epochs); the fine-tuning teaches the lateral term to point within a cell."""
+    plain stage is 1.2.0's recipe unchanged, so its checkpoint serves both; the fine-tuning starts
+    from its outputs (the lateral term is zero) and teaches the lateral term to point within a cell."""
     def plain():
         net, training = train_basic(args, train, validation, new_plain_net(args), args.epochs, args.lr, "plain")
         return net.state_dict(), training
