@@ -100,7 +100,7 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
     the same mixture in every batch.
 
     Returns the views [B,3,224,224], their classes [B] and the share of each of the view's
-    feature cells covered by the lesion mask [B,7,7], flipped with the view."""
+    feature cells covered by the lesion mask [B,h,w], flipped with the view."""
     pixels = split.pixels[indices]
     labels = torch.tensor([BETHESDA_FINE_CLASS[split.cases[i].bethesda] for i in indices.tolist()])
     x = data.whole_view(pixels)
@@ -127,7 +127,7 @@ def training_batch(split: data.Split, indices: torch.Tensor, tile_share: float, 
 
 
 def localisation_loss(maps: torch.Tensor, labels: torch.Tensor, cells: torch.Tensor) -> torch.Tensor:
-    """-log of the share of the true class's map, as a softmax over the 49 cells, that falls on cells
+    """-log of the share of the true class's map, as a softmax over its cells, that falls on cells
     holding lesion (at least 5 % of the cell, or the cell with the most), for atypical and malignant
     samples that show lesion. The case label alone lets a network find Bethesda III to VI anywhere
     in the smear (1.1.0 pointed at III's atypical groups in 14 % of cases, Basic); the synthetic

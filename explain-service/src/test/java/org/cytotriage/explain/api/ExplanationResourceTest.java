@@ -52,8 +52,7 @@ class ExplanationResourceTest {
         String key = store.put(Files.readAllBytes(reference.png()));
         int k = List.of("BENIGN", "INDETERMINATE", "MALIGNANT").indexOf(group);
         float[][] pyTorchMaps = Arrays.stream(reference.gradCam()).map(view -> view[k]).toArray(float[][]::new);
-        int side = (int) Math.round(Math.sqrt(pyTorchMaps[0].length)); // the networks' maps are square
-        Heatmap expected = GradCam.ofViews(pyTorchMaps, side, side, card.preprocessing().views());
+        Heatmap expected = GradCam.ofViews(pyTorchMaps, reference.mapRows(), reference.mapCols(), card.preprocessing().views());
 
         JsonPath explanation = given().queryParam("image", key).queryParam("model", model)
                 .queryParam("version", card.version()).queryParam("group", group)

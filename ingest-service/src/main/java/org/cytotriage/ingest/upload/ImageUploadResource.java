@@ -63,8 +63,8 @@ public class ImageUploadResource {
 
     /**
      * Returns a typed {@link RestResponse}, not a {@link Response}: the receipt's JSON writer is then
-     * chosen once at build time instead of looked up for every upload (10-14 % of ingest's CPU in a
-     * JFR profile at saturation, docs/benchmarks.md).
+     * chosen once at build time instead of looked up for every upload (the lookup showed in a JFR
+     * profile of ingest at saturation, docs/benchmarks.md).
      */
     private RestResponse<IngestService.Receipt> accept(String caseId, String hospitalId, byte[] bytes, String fileName) {
         requireId("caseId", caseId);

@@ -4,9 +4,9 @@ package org.cytotriage.model.gradcam;
  * Grad-CAM of a multi-region model (Premium) over the whole image at tile resolution. Each tile's
  * map (h x w) is placed where the tile lies, which gives a (tile rows x h) by (tile columns x w)
  * grid (42x56 for 3x4 tiles of 14x14, one cell per 18 px of a 1024x768 canvas) instead of the
- * whole-image view's 14x14 (one cell per 73 px). The whole-image map, interpolated to the same grid, is added with equal
- * weight, each part scaled to its own peak first: the tiles see the fine evidence (grooves,
- * inclusions), the whole view the coarse picture, and the model's head uses both.
+ * whole-image view's 14x14 (one cell per 73 px). The whole-image map, interpolated to the same
+ * grid, is added with equal weight, each part scaled to its own peak first: the tiles see the fine
+ * evidence (grooves, inclusions), the whole view the coarse picture, and the model's head uses both.
  *
  * <p>The tiles must cover the canvas, as Premium's 3x4 tiles of 256 px cover 1024x768.
  */

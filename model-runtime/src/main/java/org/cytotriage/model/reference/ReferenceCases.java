@@ -24,10 +24,13 @@ public record ReferenceCases(Path modelDirectory, double temperature, List<Case>
      * @param png the pixels PyTorch saw, as a lossless PNG (bit-exact input)
      * @param jpeg the dataset's original JPEG (which training decoded with libjpeg), or null
      * @param probabilities calibrated, softmax(logits / temperature)
-     * @param gradCam PyTorch autograd Grad-CAM, [view][class][row * 7 + col] (one view for a
+     * @param gradCam PyTorch autograd Grad-CAM, [view][class][row * mapCols + col] (one view for a
      *        whole-image model, 13 for Premium: the Basic network's Grad-CAM on each view)
+     * @param mapRows the rows of each Grad-CAM grid, as PyTorch wrote it
+     * @param mapCols its columns
      */
-    public record Case(Path png, Path jpeg, String group, float[] logits, double[] probabilities, float[][][] gradCam) {
+    public record Case(Path png, Path jpeg, String group, float[] logits, double[] probabilities, float[][][] gradCam,
+            int mapRows, int mapCols) {
     }
 
     public static ReferenceCases read(Path modelDirectory) {
@@ -35,10 +38,11 @@ public record ReferenceCases(Path modelDirectory, double temperature, List<Case>
             JsonNode root = new ObjectMapper().readTree(Files.readString(modelDirectory.resolve(FILE)));
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : root.get("cases")) {
+                JsonNode firstGrid = firstGrid(c.get("gradCam"));
                 cases.add(new Case(modelDirectory.resolve(c.get("png").asText()).normalize(),
                         c.has("jpeg") ? modelDirectory.resolve(c.get("jpeg").asText()).normalize() : null,
                         c.get("group").asText(), floats(c.get("logits")), doubles(c.get("probabilities")),
-                        gradCam(c.get("gradCam"))));
+                        gradCam(c.get("gradCam")), firstGrid.size(), firstGrid.get(0).size()));
             }
             return new ReferenceCases(modelDirectory, root.get("temperature").asDouble(), cases);
         } catch (IOException e) {
@@ -48,8 +52,7 @@ public record ReferenceCases(Path modelDirectory, double temperature, List<Case>
 
     /** [class][h][w] for one view or [view][class][h][w], to [view][class][cell]. */
     private static float[][][] gradCam(JsonNode maps) {
-        boolean perView = maps.get(0).get(0).get(0).isArray();
-        JsonNode[] views = perView ? toArray(maps) : new JsonNode[] {maps};
+        JsonNode[] views = isPerView(maps) ? toArray(maps) : new JsonNode[] {maps};
         float[][][] out = new float[views.length][][];
         for (int v = 0; v < views.length; v++) {
             out[v] = new float[views[v].size()][];
@@ -65,6 +68,15 @@ public record ReferenceCases(Path modelDirectory, double temperature, List<Case>
             }
         }
         return out;
+    }
+
+    /** The [h][w] grid of the first class (of the first view). */
+    private static JsonNode firstGrid(JsonNode maps) {
+        return isPerView(maps) ? maps.get(0).get(0) : maps.get(0);
+    }
+
+    private static boolean isPerView(JsonNode maps) {
+        return maps.get(0).get(0).get(0).isArray();
     }
 
     private static JsonNode[] toArray(JsonNode array) {

@@ -44,6 +44,8 @@ class GradCamTest {
                 float[] input = ModelInputs.of(ImageDecoder.decode(Files.readAllBytes(c.png())), loaded.card());
                 ModelOutput output = loaded.run(List.of(input)).get(0);
                 assertThat(output.activationMaps().length).isEqualTo(c.gradCam().length);
+                assertThat(output.mapRows()).as("grid rows against PyTorch's").isEqualTo(c.mapRows());
+                assertThat(output.mapCols()).as("grid columns against PyTorch's").isEqualTo(c.mapCols());
                 for (int view = 0; view < c.gradCam().length; view++) {
                     float strongest = 0;
                     for (float[] map : c.gradCam()[view]) {
