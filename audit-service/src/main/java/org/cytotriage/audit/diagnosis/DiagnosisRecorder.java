@@ -9,6 +9,7 @@ import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -30,7 +31,17 @@ public class DiagnosisRecorder {
     @Incoming(Topics.DIAGNOSES)
     @Blocking
     public void onDiagnosis(DiagnosisRecorded event) {
-        transaction.run(() -> record(event));
+        try {
+            transaction.run(() -> record(event));
+        } catch (RuntimeException e) {
+            // The API's own diagnoses are published before their transaction commits (FinalDiagnoses),
+            // so the event can arrive while that insert is still open: ours then waits on the unique
+            // keys and fails once it commits. The event is on record then, which is all this asks.
+            if (!QuarkusTransaction.requiringNew().call(() -> DiagnosisRecord.count("eventId", event.getEventId()) > 0)) {
+                throw e;
+            }
+            LOG.debugf("diagnosis event %s was recorded by the API's own transaction meanwhile", event.getEventId());
+        }
     }
 
     private void record(DiagnosisRecorded event) {
