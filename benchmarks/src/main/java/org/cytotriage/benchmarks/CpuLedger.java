@@ -49,6 +49,17 @@ final class CpuLedger {
             return seconds.getOrDefault(name, 0.0);
         }
 
+        /** This usage and {@code other} together, as if measured over both periods. */
+        Usage plus(Usage other) {
+            Map<String, Double> summed = new LinkedHashMap<>(seconds);
+            other.seconds.forEach((name, value) -> summed.merge(name, value, Double::sum));
+            Map<String, Double> jit = new LinkedHashMap<>(jitSeconds);
+            other.jitSeconds.forEach((name, value) -> jit.merge(name, value, Double::sum));
+            double available = availableSeconds + other.availableSeconds;
+            return new Usage(summed, jit, available,
+                    (busyShare * availableSeconds + other.busyShare * other.availableSeconds) / available);
+        }
+
         /** Per process, largest first, then the rest of the machine and idle, as table rows. */
         List<String> rows() {
             List<String> rows = new ArrayList<>();

@@ -30,6 +30,13 @@ final class EndToEnd implements AutoCloseable {
         double percentileMillis(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }
+
+        /** The latencies of several loads together. */
+        static Histogram latencies(List<Load> loads) {
+            Histogram all = histogram();
+            loads.forEach(load -> all.add(load.latencyMicros()));
+            return all;
+        }
     }
 
     private static final int SENDERS = 4;
@@ -58,6 +65,20 @@ final class EndToEnd implements AutoCloseable {
             latency.recordValue((listener.arrival(imageId) - sent) / 1000);
         }
         return new Load(count, count / ((System.nanoTime() - start) / 1e9), latency);
+    }
+
+    /**
+     * Saturation loads of {@code batch} images, one after the other, until {@code duration} has
+     * passed: the services' JIT compilers are still compiling after thousands of images (measured:
+     * docs/benchmarks.md), a cost a long-running service pays once. Returns the images sent.
+     */
+    int warmUp(BenchmarkImages images, int batch, Duration duration) throws Exception {
+        long end = System.nanoTime() + duration.toNanos();
+        int sent = 0;
+        while (System.nanoTime() < end) {
+            sent += saturation(images, batch).images();
+        }
+        return sent;
     }
 
     /**
