@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 final class CpuLedger {
 
     static final String INFERENCE = "inference-service";
+    static final String BENCHMARK = "benchmark (load generator, listener)";
 
     private static final Map<String, String> NAMES = new LinkedHashMap<>();
     /** USER_HZ, the unit of /proc's CPU times: 100 on Linux for x86 and ARM. */
@@ -47,6 +48,16 @@ final class CpuLedger {
 
         double secondsOf(String name) {
             return seconds.getOrDefault(name, 0.0);
+        }
+
+        double wallSeconds() {
+            return availableSeconds / machineCpus();
+        }
+
+        /** CPU seconds of every process this one started (the services, the broker, the registry). */
+        double startedProcessesSeconds() {
+            return seconds.entrySet().stream().filter(entry -> !entry.getKey().equals(BENCHMARK))
+                    .mapToDouble(Map.Entry::getValue).sum();
         }
 
         /** This usage and {@code other} together, as if measured over both periods. */
@@ -137,7 +148,7 @@ final class CpuLedger {
 
     private static String name(ProcessHandle process, ProcessHandle.Info info) {
         if (process.pid() == ProcessHandle.current().pid()) {
-            return "benchmark (load generator, listener)";
+            return BENCHMARK;
         }
         String commandLine = info.commandLine().orElse(info.command().orElse("?")).toLowerCase(Locale.ROOT);
         return NAMES.entrySet().stream().filter(entry -> commandLine.contains(entry.getKey())).map(Map.Entry::getValue)
