@@ -97,6 +97,23 @@ final class CpuLedger {
         return new Usage(used, jit, wallSeconds * machineCpus(), share(startMachine, machineTicks()));
     }
 
+    /**
+     * Waits until the processes this one started used less than {@code share} of one CPU over a
+     * {@code window}, at most {@code limit}; returns how long it waited.
+     */
+    static Duration awaitQuietStack(Duration window, double share, Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < limit.toNanos()) {
+            CpuLedger ledger = new CpuLedger();
+            Thread.sleep(window.toMillis());
+            Usage usage = ledger.usage();
+            if (usage.startedProcessesSeconds() < share * usage.wallSeconds()) {
+                break;
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     static String header(int machineCpus) {
         return String.format(Locale.ROOT, "| CPU during saturation | CPU s | share of the machine's %d CPUs | of which JIT compilers |%n"
                 + "|---|---|---|---|", machineCpus);

@@ -122,6 +122,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
         List<Round> measured = new ArrayList<>();
         CpuLedger.Usage cpu = null;
         CpuLedger.Usage bareCpu = null;
+        Duration settled = Duration.ZERO;
         String stages;
         // The service's own set-up: single-threaded runs, as many at once as there are cores. Each
         // round measures the bare pipeline right before the end-to-end load, so both see the machine
@@ -132,8 +133,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
             low = e2e.lowLoad(images, plan.lowLoad());
             warmUpImages = e2e.warmUp(images, plan.saturation(), Duration.ofSeconds(warmUpSeconds));
             for (int round = 0; round < rounds; round++) {
-                // The stack stays up meanwhile: what it still does (a JIT compiler finishing its queue,
-                // the broker's housekeeping) takes CPU from the bare pipeline, so it is measured too.
+                // The stack stays up meanwhile: what it still does after a load (JIT compilers finishing
+                // their queues, the broker's housekeeping) would take CPU from the bare pipeline, so the
+                // round waits for it to settle and measures what is left.
+                settled = settled.plus(CpuLedger.awaitQuietStack(Duration.ofSeconds(1), 0.05, Duration.ofSeconds(15)));
                 CpuLedger bareLedger = new CpuLedger();
                 double bare = BarePipeline.imagesPerSecond(model, images.stream(plan.pipelineImages()), plan.batchSize(),
                         cores, cores);
@@ -180,6 +183,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
                 + "of the bare pipeline's CPU time (%d CPU%s over %.0f s)", bareCpu.startedProcessesSeconds(),
                 100 * bareCpu.startedProcessesSeconds() / (bareCpu.wallSeconds() * cores), cores, cores == 1 ? "" : "s",
                 bareCpu.wallSeconds());
+        line("- before each bare round the stack was given up to 15 s to settle (under 5 %% of a CPU over a second): %.1f s "
+                + "in all", settled.toMillis() / 1000.0);
         // on one core overlapping cannot pay, and one thread in turn may be the faster way: the ratio against it too
         double fastest = Math.max(bare, sequential);
         line("- end-to-end throughput / the faster in-process pipeline (%.1f images/s): **%.0f %%**", fastest,
