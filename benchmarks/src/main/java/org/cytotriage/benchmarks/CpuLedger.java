@@ -25,6 +25,7 @@ final class CpuLedger {
     private static final Map<String, String> NAMES = new LinkedHashMap<>();
     /** USER_HZ, the unit of /proc's CPU times: 100 on Linux for x86 and ARM. */
     private static final int CLOCK_TICKS_PER_SECOND = 100;
+    private static final int MACHINE_CPUS = countMachineCpus();
 
     static {
         NAMES.put("inference-service", INFERENCE);
@@ -174,6 +175,10 @@ final class CpuLedger {
 
     /** All the machine's CPUs, also when this process is bound to some of them. */
     static int machineCpus() {
+        return MACHINE_CPUS;
+    }
+
+    private static int countMachineCpus() {
         try {
             return (int) Files.readAllLines(Path.of("/proc/stat")).stream().filter(line -> line.matches("cpu\\d+ .*")).count();
         } catch (IOException e) {

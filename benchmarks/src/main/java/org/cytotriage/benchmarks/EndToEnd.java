@@ -31,11 +31,11 @@ final class EndToEnd implements AutoCloseable {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }
 
-        /** The latencies of several loads together. */
-        static Histogram latencies(List<Load> loads) {
+        /** Several loads as one: their images and latencies together, at the given throughput. */
+        static Load combined(List<Load> loads, double imagesPerSecond) {
             Histogram all = histogram();
             loads.forEach(load -> all.add(load.latencyMicros()));
-            return all;
+            return new Load(loads.stream().mapToInt(Load::images).sum(), imagesPerSecond, all);
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.DoubleStream;
 
-import org.HdrHistogram.Histogram;
 import org.cytotriage.infra.ProjectLayout;
 import org.cytotriage.localstack.LocalStack;
 import org.cytotriage.model.reference.ShippedModels;
@@ -120,8 +119,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
         EndToEnd.Load low;
         int warmUpImages;
         List<Round> measured = new ArrayList<>();
-        CpuLedger.Usage cpu = null;
-        CpuLedger.Usage bareCpu = null;
+        List<CpuLedger.Usage> loadCpu = new ArrayList<>();
+        List<CpuLedger.Usage> bareCpu = new ArrayList<>();
         Duration settled = Duration.ZERO;
         String stages;
         // The service's own set-up: single-threaded runs, as many at once as there are cores. Each
@@ -140,16 +139,19 @@ public final class InferenceBenchmark implements Callable<Integer> {
                 CpuLedger bareLedger = new CpuLedger();
                 double bare = BarePipeline.imagesPerSecond(model, images.stream(plan.pipelineImages()), plan.batchSize(),
                         cores, cores);
-                bareCpu = bareCpu == null ? bareLedger.usage() : bareCpu.plus(bareLedger.usage());
+                bareCpu.add(bareLedger.usage());
                 CpuLedger ledger = new CpuLedger();
                 EndToEnd.Load saturated = e2e.saturation(images, plan.saturation());
-                cpu = cpu == null ? ledger.usage() : cpu.plus(ledger.usage());
+                loadCpu.add(ledger.usage());
                 measured.add(new Round(bare, saturated));
             }
             stages = e2e.inferenceStages();
         }
         double bare = median(measured.stream().mapToDouble(Round::bare));
-        double endToEnd = median(measured.stream().mapToDouble(round -> round.saturated().imagesPerSecond()));
+        EndToEnd.Load saturated = EndToEnd.Load.combined(measured.stream().map(Round::saturated).toList(),
+                median(measured.stream().mapToDouble(round -> round.saturated().imagesPerSecond())));
+        CpuLedger.Usage cpu = loadCpu.stream().reduce(CpuLedger.Usage::plus).orElseThrow();
+        CpuLedger.Usage idleStack = bareCpu.stream().reduce(CpuLedger.Usage::plus).orElseThrow();
         line("| overlapped as in the service (%d callers, %d preparing threads, %d single-threaded runs at once), batch %d: "
                 + "**bare pipeline**, median of the rounds below | %.1f (%.2fx) |", BarePipeline.CALLERS, cores, cores,
                 plan.batchSize(), bare, bare / sequential);
@@ -168,11 +170,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
         line("");
         line("| end to end: POST -> ingest -> Kafka -> inference -> PredictionMade | images | images/s | p50 ms | p95 ms | p99 ms |");
         line("|---|---|---|---|---|---|");
-        row("low load (one image in flight)", low.images(), low.imagesPerSecond(), low.latencyMicros());
-        row("saturation (4 concurrent senders), all rounds; images/s the median", measured.size() * plan.saturation(),
-                endToEnd, EndToEnd.Load.latencies(measured.stream().map(Round::saturated).toList()));
+        row("low load (one image in flight)", low);
+        row("saturation (4 concurrent senders), all rounds; images/s the median", saturated);
         // isolated, inference-service has as many CPUs as this process (taskset lists of equal size)
-        double perCore = endToEnd / cores;
+        double perCore = saturated.imagesPerSecond() / cores;
         line("");
         line("%s", CpuLedger.header(CpuLedger.machineCpus()));
         cpu.rows().forEach(row -> line("%s", row));
@@ -180,17 +181,17 @@ public final class InferenceBenchmark implements Callable<Integer> {
         line("- %s", stages);
         line("- end-to-end throughput / bare pipeline, median of the rounds: **%.0f %%** (goal: at least 90 %%)", 100 * ratio);
         line("- while the bare pipeline ran, the idle stack (services, broker, registry) used %.1f CPU s: at most %.1f %% "
-                + "of the bare pipeline's CPU time (%d CPU%s over %.0f s)", bareCpu.startedProcessesSeconds(),
-                100 * bareCpu.startedProcessesSeconds() / (bareCpu.wallSeconds() * cores), cores, cores == 1 ? "" : "s",
-                bareCpu.wallSeconds());
+                + "of the bare pipeline's CPU time (%d CPU%s over %.0f s)", idleStack.startedProcessesSeconds(),
+                100 * idleStack.startedProcessesSeconds() / (idleStack.wallSeconds() * cores), cores, cores == 1 ? "" : "s",
+                idleStack.wallSeconds());
         line("- before each bare round the stack was given up to 15 s to settle (under 5 %% of a CPU over a second): %.1f s "
                 + "in all", settled.toMillis() / 1000.0);
         // on one core overlapping cannot pay, and one thread in turn may be the faster way: the ratio against it too
         double fastest = Math.max(bare, sequential);
         line("- end-to-end throughput / the faster in-process pipeline (%.1f images/s): **%.0f %%**", fastest,
-                100 * endToEnd / fastest);
+                100 * saturated.imagesPerSecond() / fastest);
         // the same ratio per CPU-second: what the service makes of the CPU it gets beside ingest and the broker
-        double servicePerCpuSecond = measured.size() * plan.saturation() / cpu.secondsOf(CpuLedger.INFERENCE);
+        double servicePerCpuSecond = saturated.images() / cpu.secondsOf(CpuLedger.INFERENCE);
         line("- images per CPU-second: inference-service %.1f, bare pipeline %.1f: **%.0f %%**", servicePerCpuSecond,
                 bare / cores, 100 * servicePerCpuSecond / (bare / cores));
         line("- per core: **%.1f cases/s/core**, %.1fx the paper's %.1f (Basic goal: at least 14, 5x)", perCore,
@@ -228,10 +229,9 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
     }
 
-    private void row(String load, int images, double imagesPerSecond, Histogram latencyMicros) {
-        line("| %s | %d | %.1f | %.0f | %.0f | %.0f |", load, images, imagesPerSecond,
-                latencyMicros.getValueAtPercentile(50) / 1000.0, latencyMicros.getValueAtPercentile(95) / 1000.0,
-                latencyMicros.getValueAtPercentile(99) / 1000.0);
+    private void row(String load, EndToEnd.Load measured) {
+        line("| %s | %d | %.1f | %.0f | %.0f | %.0f |", load, measured.images(), measured.imagesPerSecond(),
+                measured.percentileMillis(50), measured.percentileMillis(95), measured.percentileMillis(99));
     }
 
     private int scaled(int count) {
