@@ -8,6 +8,7 @@ import java.io.InputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.PredictionMade;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,18 @@ class ReleasedSchemasTest {
                 .as("today's consumers read 1.0 events").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released, current).getType())
                 .as("1.0 consumers read today's events").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void deadLetterReadsAndIsReadByRelease10() throws IOException {
+        Schema released = released("DeadLetter-1.0.avsc");
+        Schema current = DeadLetter.getClassSchema();
+
+        assertThat(released.getField("sourceKey")).as("a field 1.1 added").isNull();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, released).getType())
+                .as("today's consumers read 1.0 dead letters").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released, current).getType())
+                .as("1.0 consumers read today's dead letters").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 
     private static Schema released(String name) throws IOException {
