@@ -8,6 +8,7 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.support.failure.IncomingRecords;
 import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -18,7 +19,9 @@ import io.smallrye.common.annotation.Blocking;
  * Records images, predictions and explanations as they are published. Idempotent: an event whose
  * id (or natural key) is already on record is a redelivery and adds nothing; the unique keys in the
  * schema back this up against concurrent replicas. While the database is away, recording waits for
- * it ({@link RecordingTransaction}) and the events wait in Kafka.
+ * it ({@link RecordingTransaction}) and the events wait in Kafka. A record that cannot be read, or
+ * does not fit its schema's bounds, becomes a dead letter ({@link IncomingRecords}) before it reaches
+ * the database.
  */
 @ApplicationScoped
 public class CaseFileRecorder {
@@ -36,7 +39,7 @@ public class CaseFileRecorder {
     @Incoming(Topics.IMAGES)
     @Blocking
     public void onImage(ConsumerRecord<String, ImageReceived> record) {
-        ImageReceived event = record.value();
+        ImageReceived event = IncomingRecords.payload(record, ImageReceived.class);
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.IMAGES, record.headers(), event.getCaseId(),
                 event.getImageId())) {
             transaction.run(() -> recordImage(event, traced.traceId()));
@@ -57,7 +60,7 @@ public class CaseFileRecorder {
     @Incoming(Topics.PREDICTIONS)
     @Blocking
     public void onPrediction(ConsumerRecord<String, PredictionMade> record) {
-        PredictionMade event = record.value();
+        PredictionMade event = IncomingRecords.payload(record, PredictionMade.class);
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.PREDICTIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
             transaction.run(() -> recordPrediction(event, traced.traceId()));
@@ -80,7 +83,7 @@ public class CaseFileRecorder {
     @Incoming(Topics.EXPLANATIONS)
     @Blocking
     public void onExplanation(ConsumerRecord<String, ExplanationReady> record) {
-        ExplanationReady event = record.value();
+        ExplanationReady event = IncomingRecords.payload(record, ExplanationReady.class);
         try (KafkaTracing.Processing traced = tracing.process("audit " + Topics.EXPLANATIONS, record.headers(), event.getCaseId(),
                 event.getImageId())) {
             transaction.run(() -> recordExplanation(event, traced.traceId()));

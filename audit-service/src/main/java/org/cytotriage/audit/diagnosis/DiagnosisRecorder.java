@@ -2,10 +2,12 @@ package org.cytotriage.audit.diagnosis;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.casefile.CaseRecord;
 import org.cytotriage.audit.database.RecordingTransaction;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
+import org.cytotriage.support.failure.IncomingRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -30,7 +32,8 @@ public class DiagnosisRecorder {
 
     @Incoming(Topics.DIAGNOSES)
     @Blocking
-    public void onDiagnosis(DiagnosisRecorded event) {
+    public void onDiagnosis(ConsumerRecord<String, DiagnosisRecorded> record) {
+        DiagnosisRecorded event = IncomingRecords.payload(record, DiagnosisRecorded.class);
         try {
             transaction.run(() -> record(event));
         } catch (RuntimeException e) {

@@ -8,33 +8,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.cytotriage.audit.database.RecordingTransaction;
-import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ModelPublished;
-import org.cytotriage.support.deadletter.DeadLetterPublisher;
+import org.cytotriage.support.models.PublishedModels;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Blocking;
 
-/** Where cards come from: the configured model directories at start, then every model published. */
+/**
+ * Where cards come from: the configured model directories at start, then every model published
+ * (a publication whose card cannot be recorded becomes a dead letter).
+ */
 @ApplicationScoped
-public class ModelCardSources {
+public class ModelCardSources implements PublishedModels {
 
     private static final Logger LOG = Logger.getLogger(ModelCardSources.class);
 
     private final ModelCards cards;
-    private final DeadLetterPublisher deadLetters;
     private final Optional<List<String>> directories;
     private final RecordingTransaction transaction;
 
-    ModelCardSources(ModelCards cards, DeadLetterPublisher deadLetters,
+    ModelCardSources(ModelCards cards,
             @ConfigProperty(name = "cytotriage.audit.model-directories") Optional<List<String>> directories,
             RecordingTransaction transaction) {
         this.cards = cards;
         this.transaction = transaction;
-        this.deadLetters = deadLetters;
         this.directories = directories;
     }
 
@@ -49,13 +47,8 @@ public class ModelCardSources {
         }
     }
 
-    @Incoming(Topics.MODELS)
-    @Blocking
-    public void onPublished(ModelPublished published) {
-        try {
-            transaction.run(() -> cards.register(Path.of(published.getLocation()), published.getModel().getSha256()));
-        } catch (IllegalArgumentException e) {
-            deadLetters.publish(deadLetters.about(Topics.MODELS, e.getMessage(), e).build());
-        }
+    @Override
+    public void take(ModelPublished published) {
+        transaction.run(() -> cards.register(Path.of(published.getLocation()), published.getModel().getSha256()));
     }
 }

@@ -1,6 +1,7 @@
 package org.cytotriage.explain.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
@@ -22,4 +23,11 @@ public interface ExplainConfig {
      * published later (ModelPublished) are added as they come.
      */
     List<Path> modelDirectories();
+
+    /**
+     * How long a prediction by a model version this service does not know waits for the version's
+     * publication before it is a dead letter (a forged record, or a model never published).
+     */
+    @WithDefault("30s")
+    Duration unknownModelPatience();
 }

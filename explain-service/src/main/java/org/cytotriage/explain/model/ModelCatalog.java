@@ -1,7 +1,9 @@
 package org.cytotriage.explain.model;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -23,6 +25,7 @@ public class ModelCatalog {
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
     private final Map<String, Path> directories = new ConcurrentHashMap<>();
+    private final Map<String, ModelCard> cards = new ConcurrentHashMap<>();
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
 
     ModelCatalog(ExplainConfig config) {
@@ -39,9 +42,31 @@ public class ModelCatalog {
     /** Adds the version in this directory; its card names it. */
     public ModelCard register(Path directory) {
         ModelCard card = ModelCard.read(directory);
-        directories.put(key(card.name(), card.version()), directory);
+        synchronized (this) {
+            directories.put(key(card.name(), card.version()), directory);
+            cards.put(key(card.name(), card.version()), card);
+            notifyAll();
+        }
         LOG.infof("model %s %s available for explanations from %s", card.name(), card.version(), directory);
         return card;
+    }
+
+    /**
+     * The card of this version, waiting up to {@code patience} for it: a prediction by a newly
+     * published version can arrive before this service has read the publication (two topics, no
+     * order between them).
+     */
+    public synchronized Optional<ModelCard> awaitCard(String name, String version, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        ModelCard card;
+        while ((card = cards.get(key(name, version))) == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return Optional.of(card);
     }
 
     /**

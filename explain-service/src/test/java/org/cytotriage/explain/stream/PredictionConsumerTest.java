@@ -32,6 +32,8 @@ import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
+import org.cytotriage.model.card.ModelCard;
+import org.cytotriage.model.reference.ShippedModels;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(RealInfraTestResource.class)
 class PredictionConsumerTest {
+
+    /** The shipped Basic model, which this service knows from its configured directories: only published models are explained. */
+    private static final ModelRef SHIPPED_BASIC = shipped(ModelCard.read(ShippedModels.directory(ShippedModels.BASIC)));
 
     @Inject
     ImageStore store;
@@ -167,6 +172,10 @@ class PredictionConsumerTest {
         return values;
     }
 
+    private static ModelRef shipped(ModelCard card) {
+        return ModelRef.newBuilder().setName(card.name()).setVersion(card.version()).setSha256(card.sha256()).build();
+    }
+
     private static PredictionMade prediction(String caseId, String imageKey, ActivationMaps maps) {
         return PredictionMade.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
@@ -176,7 +185,7 @@ class PredictionConsumerTest {
                 .setPredictedAt(Instant.now())
                 .setImage(ImageRef.newBuilder().setKey(imageKey).setSha256("0".repeat(64))
                         .setMediaType("image/png").setSizeBytes(1).setWidth(1024).setHeight(768).build())
-                .setModel(ModelRef.newBuilder().setName("thyroideffi-basic").setVersion("test").setSha256("a".repeat(64)).build())
+                .setModel(SHIPPED_BASIC)
                 .setPredictedGroup(TreatmentGroup.MALIGNANT)
                 .setProbabilities(new ClassProbabilities(0.1, 0.2, 0.7))
                 .setTemperature(1.0)

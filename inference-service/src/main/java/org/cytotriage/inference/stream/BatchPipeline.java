@@ -24,8 +24,9 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Predicts a polled batch of images on one model: fetching, decoding and preprocessing overlap the
- * model runs ({@link PipelinedRunner}). An image that is missing or undecodable becomes a
- * {@link Rejected} outcome; anything else that fails stops the batch, so it is redelivered.
+ * model runs ({@link PipelinedRunner}). An image whose preparation fails (missing after the
+ * fetcher's retries, undecodable, too large to decode, a key that is no image store key) becomes a
+ * {@link Rejected} outcome; a failure of the model run itself stops the batch.
  */
 @ApplicationScoped
 public class BatchPipeline {
@@ -64,14 +65,18 @@ public class BatchPipeline {
                 Prediction prediction = classifier.toPrediction(model.card(), result.output(),
                         result.prepareMillis() + result.modelMillis());
                 outcomes.add(new Predicted(result.item(), prediction));
-            } else if (result.failure() instanceof ImageFetcher.MissingImageException
-                    || result.failure() instanceof UndecodableImageException) {
-                outcomes.add(new Rejected(result.item(), result.failure().getMessage(), result.failure()));
             } else {
-                throw result.failure();
+                outcomes.add(new Rejected(result.item(), reasonOf(result.failure()), result.failure()));
             }
         }
         return outcomes;
+    }
+
+    private static String reasonOf(RuntimeException failure) {
+        if (failure instanceof ImageFetcher.MissingImageException || failure instanceof UndecodableImageException) {
+            return failure.getMessage();
+        }
+        return "the image could not be prepared for the model: " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 
     @PreDestroy

@@ -12,6 +12,8 @@ import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.inference.model.LiveModel;
 import org.cytotriage.support.deadletter.DeadLetterPublisher;
+import org.cytotriage.support.failure.IncomingRecords;
+import org.cytotriage.support.failure.UnprocessableRecordException;
 import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -23,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Predicts every received image, a polled batch at a time. The batch's offsets are committed only
@@ -30,6 +33,11 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * SIGTERM the batches in flight finish and are committed before the consumers close ({@link ShutdownDrain}),
  * so a rolling restart predicts nothing twice. The live model is read once per batch, so a
  * hot swap never splits a batch between two models.
+ *
+ * <p>No image stops the batch: a record that cannot be read, an image that cannot be prepared and
+ * one the model cannot run on each become a dead letter, and the rest of the batch is predicted.
+ * The dead letters are published here, with the batch, rather than by the channel's failure
+ * policy, which would act on the whole batch at once.
  */
 @ApplicationScoped
 public class ImageConsumer {
@@ -73,30 +81,58 @@ public class ImageConsumer {
     }
 
     private void predictAndPublish(List<KafkaRecord<String, ImageReceived>> polled) {
-        List<BatchPipeline.Outcome> outcomes;
-        try (LiveModel.Lease lease = live.acquire()) {
-            outcomes = pipeline.process(polled.stream().map(KafkaRecord::getPayload).toList(), lease.model());
-        }
         List<Uni<Void>> sends = new ArrayList<>(polled.size());
+        List<KafkaRecord<String, ImageReceived>> readable = new ArrayList<>(polled.size());
+        for (KafkaRecord<String, ImageReceived> record : polled) {
+            try {
+                IncomingRecords.payload(record, ImageReceived.class);
+                readable.add(record);
+            } catch (UnprocessableRecordException e) {
+                sends.add(deadLetters.send(deadLetters.about(origin(record), e)));
+            }
+        }
+        List<BatchPipeline.Outcome> outcomes = predict(readable);
         for (int i = 0; i < outcomes.size(); i++) {
-            ImageReceived image = polled.get(i).getPayload();
+            ImageReceived image = readable.get(i).getPayload();
             // Each image's outcome continues the trace its upload started.
-            try (KafkaTracing.Processing traced = tracing.process("inference " + Topics.IMAGES, polled.get(i).getHeaders(),
+            try (KafkaTracing.Processing traced = tracing.process("inference " + Topics.IMAGES, readable.get(i).getHeaders(),
                     image.getCaseId(), image.getImageId())) {
                 if (outcomes.get(i) instanceof BatchPipeline.Predicted predicted) {
                     sends.add(predictions.sendMessage(KafkaTracing.message(image.getCaseId(),
                             PredictionMapper.toEvent(predicted.image(), predicted.prediction()))));
                 } else if (outcomes.get(i) instanceof BatchPipeline.Rejected rejected) {
-                    deadLetters.publish(deadLetters.about(Topics.IMAGES, rejected.reason(), rejected.error())
-                            .setImageId(image.getImageId())
-                            .setCaseId(image.getCaseId())
-                            .setHospitalId(image.getHospitalId())
-                            .build());
+                    sends.add(deadLetters.send(deadLetters.about(origin(readable.get(i)), rejected.reason(), rejected.error())));
                 }
             }
         }
         if (!sends.isEmpty()) {
             Uni.join().all(sends).andFailFast().await().indefinitely();
         }
+    }
+
+    /**
+     * The outcomes of these images on the live model. When a model run fails as a whole, each image
+     * is run alone, so that only an image that fails on its own is rejected.
+     */
+    private List<BatchPipeline.Outcome> predict(List<KafkaRecord<String, ImageReceived>> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        List<ImageReceived> images = records.stream().map(KafkaRecord::getPayload).toList();
+        try (LiveModel.Lease lease = live.acquire()) {
+            return pipeline.process(images, lease.model());
+        } catch (RuntimeException e) {
+            if (records.size() == 1) {
+                return List.of(new BatchPipeline.Rejected(images.get(0), "the model could not run on this image: "
+                        + DeadLetterPublisher.describe(e), e));
+            }
+            LOG.warnf("a model run over %d images failed (%s); running each image alone", records.size(), e.getMessage());
+            return records.stream().flatMap(record -> predict(List.of(record)).stream()).toList();
+        }
+    }
+
+    private static DeadLetterPublisher.Origin origin(KafkaRecord<String, ImageReceived> record) {
+        Long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(null);
+        return new DeadLetterPublisher.Origin(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload());
     }
 }

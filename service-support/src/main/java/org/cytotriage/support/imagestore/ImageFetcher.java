@@ -21,7 +21,9 @@ public class ImageFetcher {
         this.store = store;
     }
 
-    @Retry(maxRetries = 4, delay = 200, jitter = 100, delayUnit = ChronoUnit.MILLIS, maxDuration = 10_000)
+    // Not retried: a key that is not an image store key at all (forged, or a path) stays one.
+    @Retry(maxRetries = 4, delay = 200, jitter = 100, delayUnit = ChronoUnit.MILLIS, maxDuration = 10_000,
+            abortOn = IllegalArgumentException.class)
     public byte[] fetch(String key) {
         return store.get(key).orElseThrow(() -> new MissingImageException("image " + key + " is not in the image store"));
     }

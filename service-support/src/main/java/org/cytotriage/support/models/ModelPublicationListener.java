@@ -1,0 +1,41 @@
+package org.cytotriage.support.models;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.support.failure.IncomingRecords;
+import org.cytotriage.support.failure.UnprocessableRecordException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The consumer of the models topic, for the services that follow model publications
+ * ({@code cytotriage.models.follow-publications=true} at build time; ingest does not). A publication
+ * the service cannot take becomes a dead letter naming the model, its version and directory.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "cytotriage.models.follow-publications", stringValue = "true")
+public class ModelPublicationListener {
+
+    private final PublishedModels models;
+
+    ModelPublicationListener(PublishedModels models) {
+        this.models = models;
+    }
+
+    @Incoming(Topics.MODELS)
+    @Blocking
+    public void onPublished(ConsumerRecord<String, ModelPublished> record) {
+        ModelPublished published = IncomingRecords.payload(record, ModelPublished.class);
+        try {
+            models.take(published);
+        } catch (RuntimeException e) {
+            throw new UnprocessableRecordException("model " + published.getModel().getName() + " "
+                    + published.getModel().getVersion() + " at " + published.getLocation() + " not taken: " + e.getMessage(), e);
+        }
+    }
+}

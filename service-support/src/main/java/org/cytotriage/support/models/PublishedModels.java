@@ -1,0 +1,18 @@
+package org.cytotriage.support.models;
+
+import org.cytotriage.events.v1.ModelPublished;
+
+/**
+ * What a service does with a published model: inference makes it live, explain adds it to its
+ * catalog, audit records its card. {@link ModelPublicationListener} is the one consumer of the
+ * models topic that hands each publication here.
+ */
+public interface PublishedModels {
+
+    /**
+     * Takes the publication, or throws when it cannot: a directory without a readable card, a card
+     * for another sha256 than the one announced. The publication then becomes a dead letter and
+     * whatever model was in use stays in use.
+     */
+    void take(ModelPublished publication);
+}
