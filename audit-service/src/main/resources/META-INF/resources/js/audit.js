@@ -125,6 +125,21 @@ async function loadRetraining() {
     el('td', { class: 'num' }, r.manifestSize))));
 }
 
+async function loadDeadLetters() {
+  const parameters = new URLSearchParams({ size: '50' });
+  const service = document.getElementById('deadletter-service').value;
+  if (service) parameters.set('service', service);
+  if (hospital.value) parameters.set('hospital', hospital.value);
+  const page = await api(`/api/v1/deadletters?${parameters}`);
+  document.querySelector('#deadletters tbody').replaceChildren(...page.items.map(d => el('tr', { 'data-dead-letter-id': d.eventId },
+    el('td', {}, when(d.occurredAt)), el('td', {}, d.service),
+    el('td', {}, `${d.sourceTopic} ${d.sourcePartition ?? '?'}@${d.sourceOffset ?? '?'}`),
+    el('td', {}, d.caseId ? el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}` }, d.caseId) : '–', d.imageId ? ` / ${d.imageId}` : ''),
+    el('td', { class: 'not-processed' }, d.reason))));
+  showStatus(document.getElementById('deadletters-status'), `${page.total} dead letters; showing the newest ${page.items.length}.`);
+}
+
+document.getElementById('deadletter-service').addEventListener('change', () => loadDeadLetters().catch(error => console.warn(error)));
 document.getElementById('sample-form').addEventListener('submit', event => { event.preventDefault(); loadSample(false); });
 document.getElementById('draw').addEventListener('click', () => { if (document.getElementById('sample-form').reportValidity()) loadSample(true); });
 document.getElementById('disagreement-status').addEventListener('change', loadDisagreements);
@@ -133,3 +148,4 @@ document.getElementById('drift-model').addEventListener('change', loadDrift);
 if (hospital.value) loadSample(false); else loadDisagreements();
 loadDrift().catch(error => console.warn(error));
 loadRetraining().catch(error => console.warn(error));
+loadDeadLetters().catch(error => console.warn(error));

@@ -37,7 +37,11 @@ function imageView(image) {
         el('div', { class: 'overlay-stack' }, el('img', { src: image.originalUrl, alt: '' }), overlay),
         el('figcaption', {}, explanation
           ? `Grad-CAM of ${explanation.group} (${explanation.method}, ${explanation.rows}x${explanation.cols})`
-          : 'Heatmap: waiting for the explanation…'))),
+          : image.notProcessed ? 'Heatmap: none' : 'Heatmap: waiting for the explanation…'))),
+    image.notProcessed
+      ? el('p', { class: 'not-processed', id: `not-processed-${image.imageId}`, role: 'alert' },
+        `Not processed by ${image.notProcessed.service}: ${image.notProcessed.reason}`)
+      : null,
     explanation && explanation.overlayUrl ? el('form', { class: 'inline', onsubmit: event => event.preventDefault() },
       el('label', { for: toggle.id }, 'Show heatmap', toggle), el('label', { for: opacity.id }, 'Heatmap opacity', opacity)) : null,
     prediction
@@ -47,7 +51,7 @@ function imageView(image) {
         probabilityBars(prediction.probabilities),
         el('p', { id: 'model' }, `Model ${prediction.model.name} ${prediction.model.version} (sha256 ${prediction.model.sha256.slice(0, 12)}…), `
           + `predicted ${when(prediction.predictedAt)}`))
-      : el('p', {}, 'Prediction: waiting…'));
+      : el('p', {}, image.notProcessed ? 'Prediction: none' : 'Prediction: waiting…'));
 }
 
 async function refreshCase() {
@@ -61,7 +65,7 @@ async function refreshCase() {
   document.getElementById('hospital').textContent = found.hospitalId;
   const container = document.getElementById('images');
   for (const image of found.images) {
-    const signature = `${!!image.prediction}/${image.explanation ? image.explanation.explainedAt : ''}`;
+    const signature = `${!!image.prediction}/${image.explanation ? image.explanation.explainedAt : ''}/${image.notProcessed ? image.notProcessed.deadLetterId : ''}`;
     if (shown.get(image.imageId) === signature) continue;
     const view = imageView(image);
     const old = container.querySelector(`[data-image-id="${image.imageId}"]`);
@@ -69,7 +73,9 @@ async function refreshCase() {
     shown.set(image.imageId, signature);
   }
   const complete = found.images.length > 0 && found.images.every(image => image.prediction && image.explanation);
-  showStatus(status, complete ? `${found.images.length} image(s), all predicted and explained.` : 'Waiting for results…');
+  const stopped = found.images.filter(image => image.notProcessed && !image.explanation).length;
+  showStatus(status, complete ? `${found.images.length} image(s), all predicted and explained.`
+    : stopped ? `${stopped} image(s) not processed; see the reason beside each.` : 'Waiting for results…');
   return complete;
 }
 

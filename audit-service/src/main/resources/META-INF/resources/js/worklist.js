@@ -23,7 +23,9 @@ async function refresh() {
     el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(entry.caseId)}` }, entry.caseId)),
     el('td', {}, entry.hospitalId),
     el('td', {}, when(entry.receivedAt)),
-    el('td', { class: entry.predictedGroup ? `group-${entry.predictedGroup}` : '' }, entry.predictedGroup || 'waiting…'),
+    entry.notProcessed && !entry.predictedGroup
+      ? el('td', { class: 'not-processed' }, `not processed: ${entry.notProcessed}`)
+      : el('td', { class: entry.predictedGroup ? `group-${entry.predictedGroup}` : '' }, entry.predictedGroup || 'waiting…'),
     el('td', { class: 'num' }, percent(entry.confidence)),
     el('td', {}, entry.flaggedForReview ? el('span', { class: 'flag' }, 'flagged') : ''),
     el('td', { class: 'diagnosis' }, entry.diagnosis ? `Bethesda ${entry.diagnosis}` : 'not recorded'))));

@@ -3,6 +3,7 @@ package org.cytotriage.audit.casefile;
 import java.util.Comparator;
 import java.util.List;
 
+import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
@@ -72,16 +73,26 @@ final class CaseFileMapper {
     }
 
     static CaseView toView(CaseRecord found, List<ImageRecord> images, List<PredictionRecord> predictions,
-            List<ExplanationRecord> explanations) {
+            List<ExplanationRecord> explanations, List<DeadLetterRecord> openLetters) {
         return new CaseView(found.caseId, found.hospitalId, images.stream()
                 .sorted(Comparator.comparing(image -> image.receivedAt))
-                .map(image -> new CaseView.Image(image.imageId, image.sha256, image.mediaType, image.width, image.height,
-                        image.receivedAt, ImageResource.originalPath(image.imageId), image.traceId,
-                        predictions.stream().filter(p -> p.imageId.equals(image.imageId))
-                                .max(Comparator.comparing(p -> p.predictedAt)).map(CaseFileMapper::toView).orElse(null),
-                        explanations.stream().filter(e -> e.imageId.equals(image.imageId))
-                                .max(Comparator.comparing(e -> e.explainedAt)).map(CaseFileMapper::toView).orElse(null)))
+                .map(image -> {
+                    ExplanationRecord explanation = explanations.stream().filter(e -> e.imageId.equals(image.imageId))
+                            .max(Comparator.comparing(e -> e.explainedAt)).orElse(null);
+                    return new CaseView.Image(image.imageId, image.sha256, image.mediaType, image.width, image.height,
+                            image.receivedAt, ImageResource.originalPath(image.imageId), image.traceId,
+                            predictions.stream().filter(p -> p.imageId.equals(image.imageId))
+                                    .max(Comparator.comparing(p -> p.predictedAt)).map(CaseFileMapper::toView).orElse(null),
+                            explanation == null ? null : toView(explanation),
+                            openLetters.stream().filter(l -> image.imageId.equals(l.imageId))
+                                    .filter(l -> explanation == null || explanation.recordedAt.isBefore(l.recordedAt))
+                                    .max(Comparator.comparing(l -> l.occurredAt)).map(CaseFileMapper::toView).orElse(null));
+                })
                 .toList());
+    }
+
+    static CaseView.NotProcessed toView(DeadLetterRecord letter) {
+        return new CaseView.NotProcessed(letter.service, letter.reason, letter.occurredAt, letter.eventId);
     }
 
     static CaseView.Prediction toView(PredictionRecord p) {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Page;
 import org.cytotriage.support.problem.ProblemException;
@@ -50,6 +51,6 @@ public class CaseResource {
                     "no case '" + caseId + "' is on record");
         }
         return CaseFileMapper.toView(found, ImageRecord.list("caseId", caseId), PredictionRecord.list("caseId", caseId),
-                ExplanationRecord.list("caseId", caseId));
+                ExplanationRecord.list("caseId", caseId), DeadLetterRecord.list("caseId = ?1 and redrivenAt is null", caseId));
     }
 }

@@ -8,10 +8,15 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
 
     /**
      * {@code originalUrl}: the image as received, a path on this service; {@code traceId}: the W3C
-     * trace its upload started, which its prediction and explanation continue.
+     * trace its upload started, which its prediction and explanation continue; {@code notProcessed}:
+     * why a service gave up on the image, while no re-drive or later explanation answered it.
      */
     public record Image(String imageId, String sha256, String mediaType, int width, int height, Instant receivedAt,
-            String originalUrl, String traceId, Prediction prediction, Explanation explanation) {
+            String originalUrl, String traceId, Prediction prediction, Explanation explanation, NotProcessed notProcessed) {
+    }
+
+    /** The dead letter that stopped an image: which service, why, when. */
+    public record NotProcessed(String service, String reason, Instant at, String deadLetterId) {
     }
 
     public record Model(String name, String version, String sha256) {

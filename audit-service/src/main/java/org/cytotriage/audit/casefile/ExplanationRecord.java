@@ -51,4 +51,7 @@ public class ExplanationRecord extends PanacheEntityBase {
     public Instant explainedAt;
     @Column(name = "trace_id")
     public String traceId;
+    /** Set by the database when the row is written (its default); compared with dead letters' own. */
+    @Column(name = "recorded_at", insertable = false, updatable = false)
+    public Instant recordedAt;
 }

@@ -17,10 +17,13 @@ import org.cytotriage.audit.paging.Page;
 @ApplicationScoped
 public class Worklist {
 
-    /** A case as the worklist shows it; prediction fields are null while it waits for one. */
+    /**
+     * A case as the worklist shows it; prediction fields are null while it waits for one, and
+     * {@code notProcessed} says why it may wait for good: the reason a service gave up on an image.
+     */
     public record Entry(String caseId, String hospitalId, Instant receivedAt, String modelName, String modelVersion,
             String predictedGroup, Double confidence, Boolean flaggedForReview, Instant predictedAt, String diagnosis,
-            Integer diagnosisVersion) {
+            Integer diagnosisVersion, String notProcessed) {
     }
 
     /** Every part optional; {@code diagnosed} true keeps cases with a final diagnosis, false those without. */
@@ -50,7 +53,7 @@ public class Worklist {
         int index = Math.max(0, page);
         Query rows = entityManager.createNativeQuery("""
                 select case_id, hospital_id, received_at, model_name, model_version, predicted_group, confidence,
-                       flagged_for_review, predicted_at, bethesda, diagnosis_version
+                       flagged_for_review, predicted_at, bethesda, diagnosis_version, not_processed
                 from worklist""" + where + " order by received_at desc, case_id limit :limit offset :offset", Object[].class);
         Query count = entityManager.createNativeQuery("select count(*) from worklist" + where, Long.class);
         parameters.forEach((name, value) -> {
@@ -62,7 +65,8 @@ public class Worklist {
         List<Object[]> found = rows.getResultList();
         List<Entry> entries = found.stream().map(row -> new Entry((String) row[0], (String) row[1], instant(row[2]),
                 (String) row[3], (String) row[4], (String) row[5], row[6] == null ? null : ((Number) row[6]).doubleValue(),
-                (Boolean) row[7], instant(row[8]), (String) row[9], row[10] == null ? null : ((Number) row[10]).intValue())).toList();
+                (Boolean) row[7], instant(row[8]), (String) row[9], row[10] == null ? null : ((Number) row[10]).intValue(),
+                (String) row[11])).toList();
         return new Page<>(index, bounded, ((Number) count.getSingleResult()).longValue(), entries);
     }
 

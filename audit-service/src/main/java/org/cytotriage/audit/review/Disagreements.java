@@ -17,6 +17,9 @@ import org.cytotriage.support.problem.ProblemException;
 @ApplicationScoped
 public class Disagreements {
 
+    /** What disagreement_reviews.reviewer holds. */
+    static final int MAX_REVIEWER = 100;
+
     private final EntityManager entityManager;
     private final Clock clock;
 
@@ -76,6 +79,11 @@ public class Disagreements {
         if (request == null || request.reviewer() == null || request.reviewer().isBlank() || request.status() == null) {
             throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "incomplete-review", "Incomplete review",
                     "a review names its reviewer and the status it leaves the disagreement in (OPEN, DISCUSSED, RESOLVED)");
+        }
+        if (request.reviewer().length() > MAX_REVIEWER) {
+            // What disagreement_reviews.reviewer holds: refused here rather than failed by the database.
+            throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "reviewer-too-long", "Reviewer too long",
+                    "a reviewer is named in at most " + MAX_REVIEWER + " characters (got " + request.reviewer().length() + ")");
         }
         if (request.status().compareTo(disagreement.status) < 0) {
             throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "review-goes-back", "Review cannot go back",

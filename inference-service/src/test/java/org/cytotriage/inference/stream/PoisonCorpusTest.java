@@ -75,7 +75,7 @@ class PoisonCorpusTest {
                         "is not in the image store")
                 .add("an image that decodes to 16 bits", ReceivedImages.stored(store, "case-poison-16", PoisonImages.sixteenBitPng()),
                         "16 bits per sample")
-                .add("a CMYK JPEG", ReceivedImages.stored(store, "case-poison-cmyk", PoisonImages.cmykJpeg()), "cannot be decoded")
+                .add("a CMYK JPEG", ReceivedImages.stored(store, "case-poison-cmyk", PoisonImages.cmykJpeg()), "CMYK colour space")
                 .add("an image of 10,000x10,000 pixels", ReceivedImages.stored(store, "case-poison-huge",
                         PoisonImages.declaring(10_000, 10_000)), "declares 10000x10000 pixels");
         List<ImageReceived> valid = List.of(

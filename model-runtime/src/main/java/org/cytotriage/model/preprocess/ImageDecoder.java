@@ -1,6 +1,8 @@
 package org.cytotriage.model.preprocess;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -12,7 +14,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Image bytes to pixels with the JDK's ImageIO (JPEG, PNG, BMP, GIF), within bounds: no image larger
- * than {@link #MAX_PIXELS}, none of more than 8 bits per sample.
+ * than {@link #MAX_PIXELS}, only 8-bit RGB or greyscale.
  */
 public final class ImageDecoder {
 
@@ -28,7 +30,10 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    /** @throws UndecodableImageException when no decoder recognises the bytes, the data are corrupt, or the image is too large */
+    /**
+     * @throws UndecodableImageException when no decoder recognises the bytes, the data are corrupt,
+     *         or the image is too large or of a kind the models never saw
+     */
     public static BufferedImage decode(byte[] bytes) {
         // The bytes are in memory already: a memory-cached stream, not ImageIO's temporary file.
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -45,13 +50,7 @@ public final class ImageDecoder {
                     throw new UndecodableImageException("the image declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
                             + " pixels; at most " + MAX_PIXELS + " are decoded");
                 }
-                BufferedImage image = reader.read(0);
-                int bits = image.getColorModel().getComponentSize(0);
-                if (bits > 8) {
-                    // The models were trained on 8-bit colour; scaling deeper samples down would be a guess.
-                    throw new UndecodableImageException("the image has " + bits + " bits per sample; 8-bit images are decoded");
-                }
-                return image;
+                return withinKind(reader.read(0));
             } finally {
                 reader.dispose();
             }
@@ -61,5 +60,23 @@ public final class ImageDecoder {
             }
             throw new UndecodableImageException("the image cannot be decoded: " + e.getMessage());
         }
+    }
+
+    /**
+     * The models were trained on 8-bit RGB: a deeper image or another colour space (CMYK, which the
+     * JDK decodes, but whose conversion to RGB depends on a print profile) would be a guess.
+     */
+    private static BufferedImage withinKind(BufferedImage image) {
+        ColorModel colours = image.getColorModel();
+        int space = colours.getColorSpace().getType();
+        if (space != ColorSpace.TYPE_RGB && space != ColorSpace.TYPE_GRAY) {
+            throw new UndecodableImageException("the image is in a " + (space == ColorSpace.TYPE_CMYK ? "CMYK" : "non-RGB")
+                    + " colour space with " + colours.getNumColorComponents() + " components; RGB or greyscale images are decoded");
+        }
+        int bits = colours.getComponentSize(0);
+        if (bits > 8) {
+            throw new UndecodableImageException("the image has " + bits + " bits per sample; 8-bit images are decoded");
+        }
+        return image;
     }
 }

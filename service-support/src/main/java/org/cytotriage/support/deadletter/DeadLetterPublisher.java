@@ -89,19 +89,16 @@ public class DeadLetterPublisher {
      * away nothing else moves either, and giving up would lose the record.
      */
     public Uni<Void> send(DeadLetter letter) {
-        // Built now, in the caller's trace; sent (and sent again) on subscription.
+        // Built and logged now, in the caller's trace and logging context; sent (and sent again) on subscription.
         Message<DeadLetter> message = KafkaTracing.message(letter.getCaseId(), letter);
+        LOG.warnf("dead letter from %s %s-%s@%s (image %s, case %s): %s", letter.getService(), letter.getSourceTopic(),
+                letter.getSourcePartition(), letter.getSourceOffset(), letter.getImageId(), letter.getCaseId(), letter.getReason());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
                 .onFailure().invoke(e -> LOG.warnf("dead letter %s not yet published, retrying: %s", letter.getEventId(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
-                .invoke(() -> {
-                    LOG.warnf("dead letter from %s %s-%s@%s (image %s, case %s): %s", letter.getService(), letter.getSourceTopic(),
-                            letter.getSourcePartition(), letter.getSourceOffset(), letter.getImageId(), letter.getCaseId(),
-                            letter.getReason());
-                    // Counted once the broker has it: the alert on this counter means a record really left the stream.
-                    registry.counter("cytotriage.dead.letters", "service", service, "source_topic", letter.getSourceTopic())
-                            .increment();
-                });
+                // Counted once the broker has it: the alert on this counter means a record really left the stream.
+                .invoke(() -> registry.counter("cytotriage.dead.letters", "service", service, "source_topic", letter.getSourceTopic())
+                        .increment());
     }
 
     /** The exception's own words and those of its causes, without the wrappers that only carry them. */

@@ -1,5 +1,6 @@
 package org.cytotriage.support.failure;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -42,7 +43,7 @@ public final class IncomingRecords {
             }
             String cause = header(headers, DeserializationFailureHandler.DESERIALIZATION_FAILURE_CAUSE);
             throw new UnprocessableRecordException("the record on " + topic + " cannot be read as " + type.getSimpleName()
-                    + ": " + reason + (cause == null || cause.equals(reason) ? "" : " (" + cause + ")"));
+                    + framing(headers) + ": " + reason + (cause == null || cause.equals(reason) ? "" : " (" + cause + ")"));
         }
         if (!type.isInstance(value)) {
             String schema = value instanceof IndexedRecord other ? other.getSchema().getFullName() : value.getClass().getName();
@@ -56,6 +57,22 @@ public final class IncomingRecords {
                     + String.join("; ", tooLong));
         }
         return payload;
+    }
+
+    /**
+     * What the bytes say of themselves, since the registry client's own messages rarely do: the
+     * registry's framing is a zero byte, then the 4-byte id of the writer's schema.
+     */
+    private static String framing(Headers headers) {
+        Header data = headers == null ? null : headers.lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);
+        if (data == null || data.value() == null) {
+            return "";
+        }
+        byte[] bytes = data.value();
+        if (bytes.length < 5 || bytes[0] != 0) {
+            return " (" + bytes.length + " bytes without the schema registry's framing: not an Avro record of this system)";
+        }
+        return " (written with schema id " + ByteBuffer.wrap(bytes, 1, 4).getInt() + " of the registry)";
     }
 
     private static String header(Headers headers, String name) {

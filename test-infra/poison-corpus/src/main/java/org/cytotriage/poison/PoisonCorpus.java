@@ -75,7 +75,8 @@ public final class PoisonCorpus {
         // Apicurio's framing: magic byte 0, then a 4-byte content id no registry has issued.
         raw("an unknown schema id", new byte[] {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xfe, 2, 'x'}, "cannot be read as");
         add("a schema the reader cannot resolve", unresolvable(template.getSchema()), "poison-unresolvable-" + run, "cannot be read as");
-        add("a valid record of the wrong schema (" + otherEvent.getSchema().getName() + ")", otherEvent, null,
+        // In a group of its own: as a version of the topic's own schema the registry would refuse it (BACKWARD).
+        add("a valid record of the wrong schema (" + otherEvent.getSchema().getName() + ")", otherEvent, "poison-wrong-" + run,
                 "is a " + otherEvent.getSchema().getFullName());
         for (String path : stringPaths(template.getSchema(), "")) {
             int limit = limitOf(template.getSchema(), path);
@@ -89,9 +90,31 @@ public final class PoisonCorpus {
         return this;
     }
 
-    /** A valid Avro record that the consumer must refuse, with a fragment of the reason it must give. */
+    /**
+     * A valid Avro record that the consumer must refuse, with a fragment of the reason it must give.
+     * A generic record (a schema of the test's own making) is registered in a group of its own, so it
+     * does not become a version of the topic's schema.
+     */
     public PoisonCorpus add(String name, IndexedRecord record, String reason) {
-        return add(name, record, null, reason);
+        return add(name, record, record instanceof SpecificRecord ? null : "poison-" + run + "-" + records.size(), reason);
+    }
+
+    /**
+     * {@code event} written with its own schema changed by {@code rewrite} (the schema's JSON), then
+     * its values changed by {@code change}: e.g. an enum with a symbol the topic's readers do not know.
+     */
+    public PoisonCorpus addRewritten(String name, SpecificRecord event, java.util.function.UnaryOperator<String> rewrite,
+            java.util.function.Consumer<GenericRecord> change, String reason) {
+        Schema changed = new Schema.Parser().parse(rewrite.apply(event.getSchema().toString()));
+        GenericRecord record = new GenericData.Record(changed);
+        for (Schema.Field field : changed.getFields()) {
+            Object value = event.get(event.getSchema().getField(field.name()).pos());
+            Schema type = nonNull(field.schema());
+            record.put(field.name(), value instanceof Enum<?> symbol ? new GenericData.EnumSymbol(type, symbol.name())
+                    : value instanceof java.time.Instant instant ? instant.toEpochMilli() : value);
+        }
+        change.accept(record);
+        return add(name, record, reason);
     }
 
     /** Bytes as they are, with no schema at all. */
@@ -149,9 +172,9 @@ public final class PoisonCorpus {
         }
     }
 
-    private PoisonCorpus add(String name, IndexedRecord record, String artifactId, String reason) {
+    private PoisonCorpus add(String name, IndexedRecord record, String group, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        records.add(new Poison(name, topic, nextKey(), serialize(record, artifactId, headers), headers, reason));
+        records.add(new Poison(name, topic, nextKey(), serialize(record, group, headers), headers, reason));
         return this;
     }
 
@@ -160,14 +183,14 @@ public final class PoisonCorpus {
     }
 
     /**
-     * Serialised the way a producer would, through the registry. An artifact id of its own puts a
-     * schema the topic's compatibility rule would refuse beside the topic's, as a rogue producer can.
+     * Serialised the way a producer would, through the registry. A group of its own puts a schema
+     * the topic's compatibility rule would refuse beside the topic's, as a rogue producer can.
      */
-    private byte[] serialize(IndexedRecord record, String artifactId, RecordHeaders headers) {
+    private byte[] serialize(IndexedRecord record, String group, RecordHeaders headers) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of("apicurio.registry.url", infra.registry().apiUrl(),
                 "apicurio.registry.auto-register", "true"));
-        if (artifactId != null) {
-            config.put("apicurio.registry.artifact.artifact-id", artifactId);
+        if (group != null) {
+            config.put("apicurio.registry.artifact.group-id", group);
         }
         try (AvroKafkaSerializer<IndexedRecord> serializer = new AvroKafkaSerializer<>()) {
             serializer.configure(config, false);

@@ -32,7 +32,7 @@ public final class PoisonImages {
         return png(image);
     }
 
-    /** A four-channel (CMYK) JPEG, which the JDK's decoder cannot read. */
+    /** A four-channel (CMYK) JPEG: the JDK decodes it, in a CMYK colour space no smear camera writes. */
     public static byte[] cmykJpeg() {
         WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 128, 96, 4, null);
         for (int y = 0; y < 96; y++) {

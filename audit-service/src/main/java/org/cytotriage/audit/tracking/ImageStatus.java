@@ -1,0 +1,16 @@
+package org.cytotriage.audit.tracking;
+
+import java.time.Instant;
+
+/**
+ * What became of an upload, as the system of record knows it: accepted (on record, waiting for its
+ * prediction), predicted (waiting for its explanation), explained (done), or not processed (a
+ * service gave up on it: {@code reason} says why, until a re-drive answers it).
+ */
+public record ImageStatus(String imageId, String caseId, State state, Instant at, String service, String reason,
+        String deadLetterId) {
+
+    public enum State {
+        ACCEPTED, PREDICTED, EXPLAINED, NOT_PROCESSED
+    }
+}
