@@ -11,7 +11,7 @@ public record DeadLetterView(String eventId, Instant occurredAt, String service,
     public record Redrive(Instant at, String by, String eventId) {
     }
 
-    static DeadLetterView of(DeadLetterRecord r, boolean redrivable) {
+    public static DeadLetterView of(DeadLetterRecord r, boolean redrivable) {
         return new DeadLetterView(r.eventId, r.occurredAt, r.service, r.sourceTopic, r.sourcePartition, r.sourceOffset, r.sourceKey,
                 r.sourceEventId, r.imageId, r.caseId, r.hospitalId, r.reason, r.errorClass, redrivable,
                 r.redrivenAt == null ? null : new Redrive(r.redrivenAt, r.redrivenBy, r.redriveEventId));

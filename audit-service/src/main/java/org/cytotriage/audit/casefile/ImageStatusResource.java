@@ -1,4 +1,4 @@
-package org.cytotriage.audit.tracking;
+package org.cytotriage.audit.casefile;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -7,9 +7,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cytotriage.audit.casefile.ExplanationRecord;
-import org.cytotriage.audit.casefile.ImageRecord;
-import org.cytotriage.audit.casefile.PredictionRecord;
 import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;

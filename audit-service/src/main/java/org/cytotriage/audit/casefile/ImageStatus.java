@@ -1,4 +1,4 @@
-package org.cytotriage.audit.tracking;
+package org.cytotriage.audit.casefile;
 
 import java.time.Instant;
 
