@@ -2,6 +2,7 @@ package org.cytotriage.explain.stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cytotriage.poison.PoisonAssertions.assertEveryBadRecordDeadLetteredOnce;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -113,20 +114,6 @@ class PoisonCorpusTest {
         verdicts.forEach(v -> System.out.println(v.row()));
         assertEveryBadRecordDeadLetteredOnce(verdicts);
         assertLiveAndReady();
-    }
-
-    private static void assertEveryBadRecordDeadLetteredOnce(List<PoisonCorpus.Verdict> verdicts) {
-        for (PoisonCorpus.Verdict verdict : verdicts) {
-            if (verdict.poison().mustBeProcessed()) {
-                assertThat(verdict.letters()).as("%s: not refused for its length", verdict.poison().name())
-                        .noneMatch(letter -> letter.getReason().contains("characters; at most"));
-            } else {
-                assertThat(verdict.letters()).as("dead letters of %s", verdict.poison().name()).hasSize(1);
-                assertThat(verdict.letters().get(0).getReason()).as("reason for %s", verdict.poison().name())
-                        .contains(verdict.poison().reason());
-                assertThat(verdict.letters().get(0).getSourceOffset()).isNotNull();
-            }
-        }
     }
 
     private static void assertLiveAndReady() {

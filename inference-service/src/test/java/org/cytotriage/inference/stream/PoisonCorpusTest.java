@@ -2,6 +2,7 @@ package org.cytotriage.inference.stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cytotriage.poison.PoisonAssertions.assertEveryBadRecordDeadLetteredOnce;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -116,22 +117,6 @@ class PoisonCorpusTest {
         assertThat(live.card().sha256()).as("the live model stays").isEqualTo(serving.sha256());
         assertThat(live.card().version()).isEqualTo(serving.version());
         assertLiveAndReady();
-    }
-
-    private static void assertEveryBadRecordDeadLetteredOnce(List<PoisonCorpus.Verdict> verdicts) {
-        for (PoisonCorpus.Verdict verdict : verdicts) {
-            if (verdict.poison().mustBeProcessed()) {
-                assertThat(verdict.letters()).as("%s: not refused for its length", verdict.poison().name())
-                        .noneMatch(letter -> letter.getReason().contains("characters; at most"));
-            } else {
-                assertThat(verdict.letters()).as("dead letters of %s", verdict.poison().name()).hasSize(1);
-                var letter = verdict.letters().get(0);
-                assertThat(letter.getReason()).as("reason for %s", verdict.poison().name()).contains(verdict.poison().reason());
-                assertThat(letter.getSourceTopic()).isEqualTo(verdict.poison().topic());
-                assertThat(letter.getSourcePartition()).isNotNull();
-                assertThat(letter.getSourceOffset()).isNotNull();
-            }
-        }
     }
 
     private static void assertLiveAndReady() {
