@@ -102,7 +102,9 @@ class PoisonCorpusTest {
         Path liveDirectory = config.modelDirectory();
         Path unreadable = Files.createTempDirectory("poison-model");
         Files.writeString(unreadable.resolve(ModelCard.FILE), "{ not json");
-        ModelPublished template = publication(serving.name(), serving.version(), serving.sha256(), liveDirectory);
+        // Another model's publication as the template of the bound variants: inference ignores another
+        // model's versions, so none of them may change the live model (a valid one of this model would).
+        ModelPublished template = publication("poison-other-model", serving.version(), serving.sha256(), liveDirectory);
         PoisonCorpus corpus = new PoisonCorpus(infra, Topics.MODELS).common(template, diagnosis(), p -> p)
                 .add("a model publication with a wrong sha256", publication(serving.name(), "9.9.9-poison", "0".repeat(64), liveDirectory),
                         "differs from the card's")
