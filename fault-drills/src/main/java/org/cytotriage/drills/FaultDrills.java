@@ -235,13 +235,25 @@ public final class FaultDrills implements Callable<Integer> {
     private static List<String> errorStatuses(List<Upload> uploads) {
         Map<String, Long> counted = uploads.stream().filter(upload -> !upload.accepted())
                 .collect(Collectors.groupingBy(upload -> (upload.status() == Upload.NO_ANSWER ? "no answer" : "HTTP " + upload.status()) + ": "
-                        + upload.error(), LinkedHashMap::new, Collectors.counting()));
+                        + (upload.error() == null ? "" : upload.error().replaceAll("Error id [0-9a-f-]+", "Error id ...")), LinkedHashMap::new,
+                        Collectors.counting()));
         return counted.entrySet().stream().map(e -> e.getValue() + " upload(s) " + e.getKey()).toList();
     }
 
+    /** On a busy machine a service can miss its 120 s to readiness; the stack is then started afresh, up to three times. */
     private void startStack() throws Exception {
-        Report.progress("Starting Kafka, the registry, PostgreSQL and the four services...");
-        stack = LocalStack.start(LocalStack.Layout.everything(false));
+        for (int attempt = 1;; attempt++) {
+            Report.progress("Starting Kafka, the registry, PostgreSQL and the four services...");
+            try {
+                stack = LocalStack.start(LocalStack.Layout.everything(false));
+                break;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                Report.progress("The stack did not start (%s); again", e.getMessage());
+            }
+        }
         Report.progress("Up in %.1f s", seconds(stack.startupTime()));
         watch = new TopicWatch(stack.infrastructure(), run);
         audit = new AuditDatabase(stack.infrastructure().postgres());
@@ -299,7 +311,9 @@ public final class FaultDrills implements Callable<Integer> {
         Path from = stack.infrastructure().workDirectory();
         Path to = ProjectLayout.locate().root().resolve("fault-drills/target/drill-logs").resolve(run);
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)).toList()) {
+            // Kafka's segment files end in .log too: only the processes' own logs, not what lies in data directories.
+            for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)
+                    && !from.relativize(p).toString().contains("data")).toList()) {
                 Path target = to.resolve(from.relativize(log).toString().replace('/', '_'));
                 Files.createDirectories(to);
                 Files.copy(log, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,7 +96,7 @@ final class LoadGenerator implements AutoCloseable {
                 .whenComplete((response, failure) -> {
                     try {
                         answered.add(failure != null
-                                ? new Upload(caseId, expectedId, sent, Instant.now(), Upload.NO_ANSWER, failure.getClass().getSimpleName())
+                                ? new Upload(caseId, expectedId, sent, Instant.now(), Upload.NO_ANSWER, cause(failure).getClass().getSimpleName())
                                 : new Upload(caseId, receiptId(response, expectedId), sent, Instant.now(), response.statusCode(),
                                         response.statusCode() >= 300 ? abbreviate(response.body()) : null));
                     } finally {
@@ -119,6 +120,11 @@ final class LoadGenerator implements AutoCloseable {
             receiptMismatches.incrementAndGet();
             return expectedId;
         }
+    }
+
+    /** What went wrong under the future's wrapper: ConnectException, HttpTimeoutException, an IOException on a reset. */
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static String abbreviate(String body) {
