@@ -34,6 +34,11 @@ final class PostgresProcess implements PostgresServer {
                     .setPort(port)
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    // The embedded default is off: a commit would return before its WAL is written, and a
+                    // SIGKILL right after it would lose the committed row (seen in ServerFaultsTest), which a
+                    // production server (postgres:16, on by default) does not. fsync stays off (-F): the WAL
+                    // written at commit survives a killed server in the OS page cache, not a machine crash.
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
