@@ -66,7 +66,7 @@ public final class FaultDrills implements Callable<Integer> {
             description = "bound on the wait, after the load stops, for every accepted image to settle (default ${DEFAULT-VALUE})")
     int settleSeconds;
 
-    @Option(names = "--warm-up", defaultValue = "12", description = "images sent and recorded before the first drill, not counted "
+    @Option(names = "--warm-up", defaultValue = "40", description = "images sent and recorded before the first drill, not counted "
             + "(default ${DEFAULT-VALUE})")
     int warmUp;
 
@@ -96,6 +96,8 @@ public final class FaultDrills implements Callable<Integer> {
                 + "the restart, %d s more, then up to %d s for every accepted image to settle. Case ids `%s-<n><drill>-<i>`.",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), memoryGiB(), System.getProperty("java.version"),
                 rate, seconds, downSeconds, pauseSeconds, seconds, settleSeconds, run);
+        report.line("");
+        report.line("Load average %s at the start (the machine's other work shares these cores).", loadAverage());
         images = LoadGenerator.Images.generate(12);
         List<DrillResult> results = new ArrayList<>();
         Map<String, List<String>> details = new LinkedHashMap<>();
@@ -158,6 +160,7 @@ public final class FaultDrills implements Callable<Integer> {
         try (LoadGenerator load = new LoadGenerator(stack.url("ingest-service"), prefix, rate, images)) {
             Thread.sleep(seconds * 1000L);
             fault = Instant.now();
+            String load1 = loadAverage();
             drill.inject(stack);
             Report.progress("  %s: %s (%d uploads sent so far)", time(fault), drill.isPause() ? "paused" : "killed", load.sent());
             Thread.sleep((drill.isPause() ? pauseSeconds : downSeconds) * 1000L);
@@ -175,6 +178,7 @@ public final class FaultDrills implements Callable<Integer> {
                 notes.add(String.format(Locale.ROOT, "down %.1f s, ready again %.1f s after the restart", seconds(Duration.between(fault,
                         restarting)), seconds(Duration.between(restarting, restored))));
             }
+            notes.add("load average " + load1 + " at the fault");
             Report.progress("  %s: back (%d uploads sent so far)", time(restored), load.sent());
             Thread.sleep(seconds * 1000L);
             List<Upload> uploads = load.stop();
@@ -344,6 +348,15 @@ public final class FaultDrills implements Callable<Integer> {
         args.add("--pause-seconds " + pauseSeconds);
         args.add("--settle-seconds " + settleSeconds);
         return String.join(" ", args);
+    }
+
+    /** The machine's 1-minute load average (other work on the same cores shows here), or "?". */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException unknown) {
+            return "?";
+        }
     }
 
     private static double memoryGiB() {
