@@ -43,7 +43,11 @@ public final class ServiceLauncher {
         this.process = new ManagedProcess(instance, command, environment, logDirectory.resolve(instance + ".log"));
     }
 
-    void start() {
+    /**
+     * Starts the process and waits until its readiness is UP; after {@link #stop()} or {@link #kill()}
+     * it starts again on the same port with the same configuration, its log appended to.
+     */
+    public void start() {
         process.start(this::ready, Duration.ofSeconds(120));
     }
 
@@ -71,6 +75,11 @@ public final class ServiceLauncher {
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Whether {@code /q/health/ready} answers UP now. */
+    public boolean isReady() {
+        return ready();
     }
 
     private boolean ready() {

@@ -12,4 +12,25 @@ public interface KafkaBroker {
     void stop();
 
     boolean isRunning();
+
+    /**
+     * SIGKILL: the broker dies without a clean shutdown; {@link #start()} brings it back on the same
+     * port and data directory (log recovery). Only a broker run as a local process supports it.
+     */
+    default void kill() {
+        throw new UnsupportedOperationException("kill needs a broker run as a local process");
+    }
+
+    /**
+     * SIGSTOP: the broker freezes with its connections open (no answers, no heartbeats handled)
+     * until {@link #resume()}. Only a broker run as a local process supports it.
+     */
+    default void pause() {
+        throw new UnsupportedOperationException("pause needs a broker run as a local process");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    default void resume() {
+        throw new UnsupportedOperationException("resume needs a broker run as a local process");
+    }
 }

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker and controller in one process), run from
  * the jars that the kafka-broker-runtime module copies. Its data survives {@link #stop()}, so a
- * test can take the broker away and bring the same one back on the same port.
+ * test can take the broker away (stop, kill or pause it) and bring the same one back on the same port.
  */
 final class KafkaProcess implements KafkaBroker {
 
@@ -82,6 +82,21 @@ final class KafkaProcess implements KafkaBroker {
     @Override
     public void stop() {
         process.stop();
+    }
+
+    @Override
+    public void kill() {
+        process.kill();
+    }
+
+    @Override
+    public void pause() {
+        process.pause();
+    }
+
+    @Override
+    public void resume() {
+        process.resume();
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class ManagedProcess {
     private final Path logFile;
     private final Map<String, String> environment;
     private Process process;
+    private boolean paused;
 
     ManagedProcess(String name, List<String> command, Path logFile) {
         this(name, command, Map.of(), logFile);
@@ -108,6 +109,7 @@ public final class ManagedProcess {
         if (process == null) {
             return;
         }
+        resume(); // a frozen process would not act on SIGTERM
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
@@ -133,6 +135,40 @@ public final class ManagedProcess {
             Thread.currentThread().interrupt();
         }
         process = null;
+        paused = false;
+    }
+
+    /** The operating system's id of the running process, or -1 when none runs. */
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
+    /**
+     * SIGSTOP to the process and its children: it freezes where it is, its sockets stay open and
+     * nothing answers on them, as a machine under a long pause (GC, swap, a stalled VM) looks to its
+     * clients. {@link #resume()} lets it go on.
+     */
+    public synchronized void pause() {
+        if (process == null || paused) {
+            return;
+        }
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() {
+        if (process == null || !paused) {
+            return;
+        }
+        signal("CONT");
+        paused = false;
+    }
+
+    private void signal(String signal) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
+        process.descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        runToCompletion("kill -" + signal + " " + name, command, logFile, Duration.ofSeconds(10));
     }
 
     static void sleep(Duration duration) {

@@ -14,4 +14,13 @@ public interface PostgresServer {
 
     /** Takes it away: clients see it unreachable until {@link #start()}. */
     void stop();
+
+    /**
+     * SIGKILL to the postmaster and every backend: no shutdown checkpoint; {@link #start()} brings it
+     * back on the same port and data directory (crash recovery from the WAL). Only a server run as
+     * a local process supports it.
+     */
+    default void kill() {
+        throw new UnsupportedOperationException("kill needs a PostgreSQL server run as a local process");
+    }
 }

@@ -7,7 +7,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** An Apicurio Registry 2.4 (in-memory storage) run from the project's own runner jar. */
+/**
+ * An Apicurio Registry 2.4 run from the project's own runner jar. Its H2 database is a file in the
+ * work directory (the runner's default is in memory), so a registry killed and started again still
+ * knows every schema id that records on the topics carry, as a production registry with storage does.
+ */
 final class RegistryProcess implements SchemaRegistry {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -22,9 +26,11 @@ final class RegistryProcess implements SchemaRegistry {
 
     static RegistryProcess create(ProjectLayout layout, Path workDir) {
         int port = FreePorts.next();
+        Path database = workDir.resolve("registry-" + port).resolve("registry").toAbsolutePath();
         return new RegistryProcess(port, new ManagedProcess("Apicurio Registry",
                 ManagedProcess.javaCommand("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.http.port=" + port, "-jar", layout.registryRunnerJar().toString()),
+                        "-Dquarkus.http.port=" + port, "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + database,
+                        "-jar", layout.registryRunnerJar().toString()),
                 workDir.resolve("registry.log")));
     }
 
@@ -41,6 +47,11 @@ final class RegistryProcess implements SchemaRegistry {
     @Override
     public void stop() {
         process.stop();
+    }
+
+    @Override
+    public void kill() {
+        process.kill();
     }
 
     private boolean ready() {

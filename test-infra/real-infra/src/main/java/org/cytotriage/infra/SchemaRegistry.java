@@ -9,4 +9,12 @@ public interface SchemaRegistry {
     void start();
 
     void stop();
+
+    /**
+     * SIGKILL; {@link #start()} brings it back on the same port with the schemas it had stored. Only
+     * a registry run as a local process supports it.
+     */
+    default void kill() {
+        throw new UnsupportedOperationException("kill needs a registry run as a local process");
+    }
 }
