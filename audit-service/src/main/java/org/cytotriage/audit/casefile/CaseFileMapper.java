@@ -6,7 +6,6 @@ import java.util.List;
 import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ExplanationReady;
-import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 
@@ -32,21 +31,6 @@ final class CaseFileMapper {
         record.source = event.getSource();
         record.receivedAt = event.getReceivedAt();
         return record;
-    }
-
-    /** The image's ImageReceived as ingest published it, under a new event id: a re-drive ({@link Redrives}). */
-    static ImageReceived toEvent(ImageRecord image, String eventId) {
-        return ImageReceived.newBuilder()
-                .setEventId(eventId)
-                .setImageId(image.imageId)
-                .setCaseId(image.caseId)
-                .setHospitalId(image.hospitalId)
-                .setReceivedAt(image.receivedAt)
-                .setImage(ImageRef.newBuilder().setKey(image.storeKey).setSha256(image.sha256).setMediaType(image.mediaType)
-                        .setSizeBytes(image.sizeBytes).setWidth(image.width).setHeight(image.height).build())
-                .setOriginalFileName(image.originalFilename)
-                .setSource(image.source)
-                .build();
     }
 
     static PredictionRecord toRecord(PredictionMade event) {
@@ -101,7 +85,7 @@ final class CaseFileMapper {
                                     .max(Comparator.comparing(p -> p.predictedAt)).map(CaseFileMapper::toView).orElse(null),
                             explanation == null ? null : toView(explanation),
                             openLetters.stream().filter(l -> image.imageId.equals(l.imageId))
-                                    .filter(l -> explanation == null || explanation.recordedAt.isBefore(l.recordedAt))
+                                    .filter(l -> !l.isAnsweredBy(explanation == null ? null : explanation.recordedAt))
                                     .max(Comparator.comparing(l -> l.occurredAt)).map(CaseFileMapper::toView).orElse(null));
                 })
                 .toList());

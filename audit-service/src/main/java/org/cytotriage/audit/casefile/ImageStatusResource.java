@@ -22,7 +22,7 @@ public class ImageStatusResource {
     public ImageStatus status(@PathParam("imageId") String imageId) {
         ExplanationRecord explanation = ExplanationRecord.find("imageId = ?1 order by explainedAt desc", imageId).firstResult();
         DeadLetterRecord letter = DeadLetterRecord.openFor(imageId);
-        if (explanation != null && (letter == null || letter.recordedAt.isBefore(explanation.recordedAt))) {
+        if (explanation != null && (letter == null || letter.isAnsweredBy(explanation.recordedAt))) {
             return new ImageStatus(imageId, explanation.caseId, ImageStatus.State.EXPLAINED, explanation.explainedAt, null, null, null);
         }
         if (letter != null) {

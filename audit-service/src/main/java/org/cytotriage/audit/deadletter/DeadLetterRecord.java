@@ -48,6 +48,15 @@ public class DeadLetterRecord extends PanacheEntityBase {
     @Column(name = "redrive_event_id")
     public String redriveEventId;
 
+    /**
+     * Whether the image's explanation, recorded at {@code explanationRecordedAt} (null: none yet),
+     * came after this letter and so answers it (a re-drive went through); the worklist view asks
+     * the same of the database.
+     */
+    public boolean isAnsweredBy(Instant explanationRecordedAt) {
+        return explanationRecordedAt != null && explanationRecordedAt.isAfter(recordedAt);
+    }
+
     /** The newest dead letter of this image that no re-drive has answered, or null. */
     public static DeadLetterRecord openFor(String imageId) {
         return find("imageId = ?1 and redrivenAt is null order by occurredAt desc", imageId).firstResult();

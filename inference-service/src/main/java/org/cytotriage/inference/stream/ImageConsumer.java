@@ -25,7 +25,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Predicts every received image, a polled batch at a time. The batch's offsets are committed only
@@ -88,7 +87,7 @@ public class ImageConsumer {
                 IncomingRecords.payload(record, ImageReceived.class);
                 readable.add(record);
             } catch (UnprocessableRecordException e) {
-                sends.add(deadLetters.send(deadLetters.about(origin(record), e)));
+                sends.add(deadLetters.send(deadLetters.about(DeadLetterPublisher.Origin.of(record), e)));
             }
         }
         List<BatchPipeline.Outcome> outcomes = predict(readable);
@@ -101,7 +100,8 @@ public class ImageConsumer {
                     sends.add(predictions.sendMessage(KafkaTracing.message(image.getCaseId(),
                             PredictionMapper.toEvent(predicted.image(), predicted.prediction()))));
                 } else if (outcomes.get(i) instanceof BatchPipeline.Rejected rejected) {
-                    sends.add(deadLetters.send(deadLetters.about(origin(readable.get(i)), rejected.reason(), rejected.error())));
+                    sends.add(deadLetters.send(deadLetters.about(DeadLetterPublisher.Origin.of(readable.get(i)), rejected.reason(),
+                            rejected.error())));
                 }
             }
         }
@@ -129,10 +129,5 @@ public class ImageConsumer {
             LOG.warnf("a model run over %d images failed (%s); running each image alone", records.size(), e.getMessage());
             return records.stream().flatMap(record -> predict(List.of(record)).stream()).toList();
         }
-    }
-
-    private static DeadLetterPublisher.Origin origin(KafkaRecord<String, ImageReceived> record) {
-        Long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(null);
-        return new DeadLetterPublisher.Origin(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -50,7 +51,14 @@ public final class ImageDecoder {
                     throw new UndecodableImageException("the image declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
                             + " pixels; at most " + MAX_PIXELS + " are decoded");
                 }
-                return withinKind(reader.read(0));
+                // The kind is checked before the pixels are decoded where the reader tells it from the header.
+                ImageTypeSpecifier raw = reader.getRawImageType(0);
+                if (raw != null) {
+                    withinKind(raw.getColorModel());
+                }
+                BufferedImage image = reader.read(0);
+                withinKind(image.getColorModel());
+                return image;
             } finally {
                 reader.dispose();
             }
@@ -66,8 +74,7 @@ public final class ImageDecoder {
      * The models were trained on 8-bit RGB: a deeper image or another colour space (CMYK, which the
      * JDK decodes, but whose conversion to RGB depends on a print profile) would be a guess.
      */
-    private static BufferedImage withinKind(BufferedImage image) {
-        ColorModel colours = image.getColorModel();
+    private static void withinKind(ColorModel colours) {
         int space = colours.getColorSpace().getType();
         if (space != ColorSpace.TYPE_RGB && space != ColorSpace.TYPE_GRAY) {
             throw new UndecodableImageException("the image is in a " + (space == ColorSpace.TYPE_CMYK ? "CMYK" : "non-RGB")
@@ -77,6 +84,5 @@ public final class ImageDecoder {
         if (bits > 8) {
             throw new UndecodableImageException("the image has " + bits + " bits per sample; 8-bit images are decoded");
         }
-        return image;
     }
 }

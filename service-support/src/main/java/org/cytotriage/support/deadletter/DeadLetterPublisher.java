@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The one place a dead letter is built and published: a record a service cannot process goes to
@@ -51,6 +53,12 @@ public class DeadLetterPublisher {
 
     /** A record as consumed: where it was and what it held (null when it could not be read). */
     public record Origin(String topic, Integer partition, Long offset, Object key, Object payload) {
+
+        /** Where this record was; its offset comes from the connector's metadata, which every incoming record carries. */
+        public static Origin of(KafkaRecord<?, ?> record) {
+            Long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(null);
+            return new Origin(record.getTopic(), record.getPartition(), offset, record.getKey(), record.getPayload());
+        }
     }
 
     /** The dead letter of the record at {@code origin}, for {@code reason}; {@code error} may be null. */

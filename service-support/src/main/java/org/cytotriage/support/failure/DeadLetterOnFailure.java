@@ -70,8 +70,6 @@ public class DeadLetterOnFailure implements KafkaFailureHandler {
 
     @Override
     public <K, V> Uni<Void> handle(IncomingKafkaRecord<K, V> record, Throwable reason, Metadata metadata) {
-        DeadLetterPublisher.Origin origin = new DeadLetterPublisher.Origin(record.getTopic(), record.getPartition(),
-                record.getOffset(), record.getKey(), record.getPayload());
         if (Topics.DEAD_LETTER.equals(record.getTopic())) {
             // A dead letter about a dead letter could be refused for the same reason again, and again.
             LOG.errorf(reason, "channel %s: dead letter at %s-%d@%d not processed and skipped: %s", channel, record.getTopic(),
@@ -79,7 +77,7 @@ public class DeadLetterOnFailure implements KafkaFailureHandler {
             registry.counter("cytotriage.dead.letters.skipped", "channel", channel).increment();
             return Uni.createFrom().completionStage(record::ack);
         }
-        return deadLetters.send(deadLetters.about(origin, reason))
+        return deadLetters.send(deadLetters.about(DeadLetterPublisher.Origin.of(record), reason))
                 .chain(() -> Uni.createFrom().completionStage(record::ack));
     }
 }
