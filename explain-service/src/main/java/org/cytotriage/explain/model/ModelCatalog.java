@@ -24,8 +24,11 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
-    private final Map<String, Path> directories = new ConcurrentHashMap<>();
-    private final Map<String, ModelCard> cards = new ConcurrentHashMap<>();
+    /** A registered version: where its files are and what its card says. */
+    private record Registered(Path directory, ModelCard card) {
+    }
+
+    private final Map<String, Registered> registered = new ConcurrentHashMap<>();
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
 
     ModelCatalog(ExplainConfig config) {
@@ -43,8 +46,7 @@ public class ModelCatalog {
     public ModelCard register(Path directory) {
         ModelCard card = ModelCard.read(directory);
         synchronized (this) {
-            directories.put(key(card.name(), card.version()), directory);
-            cards.put(key(card.name(), card.version()), card);
+            registered.put(key(card.name(), card.version()), new Registered(directory, card));
             notifyAll();
         }
         LOG.infof("model %s %s available for explanations from %s", card.name(), card.version(), directory);
@@ -56,17 +58,24 @@ public class ModelCatalog {
      * published version can arrive before this service has read the publication (two topics, no
      * order between them).
      */
-    public synchronized Optional<ModelCard> awaitCard(String name, String version, Duration patience) throws InterruptedException {
+    public Optional<ModelCard> awaitCard(String name, String version, Duration patience) throws InterruptedException {
+        Registered known = registered.get(key(name, version));
+        // Every prediction asks: a known version answers without taking the lock.
+        return known != null ? Optional.of(known.card()) : awaitRegistration(name, version, patience);
+    }
+
+    private synchronized Optional<ModelCard> awaitRegistration(String name, String version, Duration patience)
+            throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
-        ModelCard card;
-        while ((card = cards.get(key(name, version))) == null) {
+        Registered found;
+        while ((found = registered.get(key(name, version))) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return Optional.empty();
             }
             wait(Math.max(1, left / 1_000_000));
         }
-        return Optional.of(card);
+        return Optional.of(found.card());
     }
 
     /**
@@ -77,12 +86,12 @@ public class ModelCatalog {
      */
     public LoadedModel model(String name, String version) {
         String key = key(name, version);
-        Path directory = directories.get(key);
-        if (directory == null) {
+        Registered found = registered.get(key);
+        if (found == null) {
             throw new UnknownModelException("model " + name + " " + version + " is not known to this explain-service");
         }
         // one intra-op thread: explanations on request share the cores with the stream
-        return loaded.computeIfAbsent(key, k -> LoadedModel.load(directory, SessionSettings.threads(1)));
+        return loaded.computeIfAbsent(key, k -> LoadedModel.load(found.directory(), SessionSettings.threads(1)));
     }
 
     private static String key(String name, String version) {
