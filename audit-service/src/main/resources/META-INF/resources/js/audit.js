@@ -122,7 +122,7 @@ async function loadRetraining() {
   const page = await api('/api/v1/audit/retraining?size=50');
   document.querySelector('#retraining tbody').replaceChildren(...page.items.map(r => el('tr', {},
     el('td', {}, when(r.requestedAt)), el('td', {}, `${r.model} ${r.version}`), el('td', {}, r.trigger), el('td', {}, r.reason),
-    el('td', { class: 'num' }, r.manifestSize))));
+    el('td', { class: 'num' }, r.manifestSize), el('td', {}, r.published ? 'yes' : 'pending (outbox)'))));
 }
 
 async function loadDeadLetters() {

@@ -11,13 +11,14 @@ import org.cytotriage.support.failure.IncomingRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * Records final diagnoses published by the laboratory system (and audit's own, which are already on
- * record). A version already on record is a redelivery, or a conflicting second diagnosis of the
- * same version, which is logged and kept out: history is never overwritten.
+ * record: the outbox publishes them only after the API's transaction committed, so their event id
+ * is found). An event id on record is a redelivery, or the outbox relay's publication again after a
+ * crash; another event of a version already on record is a conflicting second diagnosis, which is
+ * logged and kept out: history is never overwritten.
  */
 @ApplicationScoped
 public class DiagnosisRecorder {
@@ -34,17 +35,7 @@ public class DiagnosisRecorder {
     @Blocking
     public void onDiagnosis(ConsumerRecord<String, DiagnosisRecorded> record) {
         DiagnosisRecorded event = IncomingRecords.payload(record, DiagnosisRecorded.class);
-        try {
-            transaction.run(() -> record(event));
-        } catch (RuntimeException e) {
-            // The API's own diagnoses are published before their transaction commits (FinalDiagnoses),
-            // so the event can arrive while that insert is still open: ours then waits on the unique
-            // keys and fails once it commits. The event is on record then, which is all this asks.
-            if (!QuarkusTransaction.requiringNew().call(() -> DiagnosisRecord.count("eventId", event.getEventId()) > 0)) {
-                throw e;
-            }
-            LOG.debugf("diagnosis event %s was recorded by the API's own transaction meanwhile", event.getEventId());
-        }
+        transaction.run(() -> record(event));
     }
 
     private void record(DiagnosisRecorded event) {

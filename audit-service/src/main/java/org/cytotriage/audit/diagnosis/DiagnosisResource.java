@@ -28,7 +28,7 @@ public class DiagnosisResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record the case's final diagnosis (Bethesda I-VI); a second call records a correction as the next version")
-    @APIResponse(responseCode = "201", description = "Recorded, and published as DiagnosisRecorded")
+    @APIResponse(responseCode = "201", description = "Recorded; published as DiagnosisRecorded once committed, even if the broker is away now")
     @APIResponse(responseCode = "400", description = "Unknown Bethesda category or no recordedBy (problem+json)")
     @APIResponse(responseCode = "404", description = "Unknown case (problem+json)")
     public Response record(@PathParam("caseId") String caseId, DiagnosisRequest request) {

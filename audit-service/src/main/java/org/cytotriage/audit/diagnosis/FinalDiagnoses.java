@@ -10,31 +10,26 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.casefile.CaseRecord;
+import org.cytotriage.audit.outbox.Outbox;
 import org.cytotriage.core.bethesda.BethesdaCategory;
-import org.cytotriage.events.v1.DiagnosisRecorded;
+import org.cytotriage.events.Topics;
 import org.cytotriage.support.problem.ProblemException;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Records a final diagnosis given through the API as the case's next version and publishes it as
- * DiagnosisRecorded. The event is acknowledged by the broker before the record commits: if the
- * publication fails nothing is recorded, and if the commit failed after it, the event's own
- * consumer ({@link DiagnosisRecorder}) records it from the topic.
+ * Records a final diagnosis given through the API as the case's next version, and its
+ * DiagnosisRecorded event (key: the case id) in the outbox, in one transaction: the event is
+ * published on fnab.diagnoses after the commit, with the event id the record was written with. A
+ * broker that is away does not stop a diagnosis being recorded; a failed commit publishes nothing.
+ * Audit's own consumer of the topic ({@link DiagnosisRecorder}) finds the event id on record.
  */
 @ApplicationScoped
 public class FinalDiagnoses {
 
-    /** Channel to fnab.diagnoses: audit also consumes that topic, and a channel cannot be both. */
-    static final String OUTGOING = "diagnoses-out";
-
-    private final MutinyEmitter<Record<String, DiagnosisRecorded>> events;
+    private final Outbox outbox;
     private final Clock clock;
 
-    FinalDiagnoses(@Channel(OUTGOING) MutinyEmitter<Record<String, DiagnosisRecorded>> events, Clock clock) {
-        this.events = events;
+    FinalDiagnoses(Outbox outbox, Clock clock) {
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -71,7 +66,7 @@ public class FinalDiagnoses {
             throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "concurrent-diagnosis", "Concurrent diagnosis",
                     "another diagnosis of case '" + caseId + "' was recorded as version " + record.version + " at the same time; send it again");
         }
-        events.sendAndAwait(Record.of(caseId, DiagnosisMapper.toEvent(record)));
+        outbox.enqueue(new Outbox.Aggregate("diagnosis", record.id.toString()), Topics.DIAGNOSES, caseId, DiagnosisMapper.toEvent(record));
         return record;
     }
 

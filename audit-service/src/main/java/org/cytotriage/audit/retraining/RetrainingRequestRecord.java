@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A retraining request as published (its manifest is in the event). */
+/** A retraining request as published; its manifest is the file in the image store under {@code manifestKey}. */
 @Entity
 @Table(name = "retraining_requests")
 public class RetrainingRequestRecord extends PanacheEntityBase {
@@ -25,6 +25,11 @@ public class RetrainingRequestRecord extends PanacheEntityBase {
     public String reason;
     @Column(name = "manifest_size")
     public int manifestSize;
+    /** Image store key of the manifest (an Avro container file of ConfirmedCase records); null for requests made before 1.1. */
+    @Column(name = "manifest_key")
+    public String manifestKey;
+    @Column(name = "manifest_sha256")
+    public String manifestSha256;
     @Column(name = "requested_at")
     public Instant requestedAt;
 }

@@ -2,7 +2,6 @@ package org.cytotriage.audit.retraining;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,42 +9,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import org.cytotriage.audit.casefile.ImageRecord;
-import org.cytotriage.audit.metrics.ConfirmedCase;
-import org.cytotriage.audit.metrics.ConfirmedCases;
 import org.cytotriage.audit.model.LiveModel;
-import org.cytotriage.audit.model.ModelCardRecord;
+import org.cytotriage.audit.outbox.Outbox;
 import org.cytotriage.events.Topics;
-import org.cytotriage.events.v1.BethesdaCategory;
-import org.cytotriage.events.v1.ConfirmedCase.Builder;
+import org.cytotriage.events.v1.ManifestRef;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.RetrainingRequested;
 import org.cytotriage.events.v1.RetrainingTrigger;
-import org.cytotriage.events.v1.TreatmentGroup;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
  * Asks for retraining once per live model version and trigger. The request row's unique key
- * decides who asks: a replica or a restart that finds it taken asks nothing. The event is
- * acknowledged by the broker before the row commits, so a failed publication is asked again at
- * the next check.
+ * decides who asks: a replica or a restart that finds it taken asks nothing. The row, its manifest
+ * (by claim check, {@link RetrainingManifests}) and its RetrainingRequested event (key: the model's
+ * name) are written in one transaction, the event through the outbox: it is published after the
+ * commit, with the event id the row was written with, however long the broker is away.
  */
 @ApplicationScoped
 public class RetrainingRequests {
 
-    private final ConfirmedCases confirmed;
+    private final RetrainingManifests manifests;
     private final EntityManager entityManager;
-    private final MutinyEmitter<Record<String, RetrainingRequested>> events;
+    private final Outbox outbox;
     private final Clock clock;
 
-    RetrainingRequests(ConfirmedCases confirmed, EntityManager entityManager,
-            @Channel(Topics.RETRAINING) MutinyEmitter<Record<String, RetrainingRequested>> events, Clock clock) {
-        this.confirmed = confirmed;
+    RetrainingRequests(RetrainingManifests manifests, EntityManager entityManager, Outbox outbox, Clock clock) {
+        this.manifests = manifests;
         this.entityManager = entityManager;
-        this.events = events;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -63,35 +53,22 @@ public class RetrainingRequests {
         if (inserted == 0) {
             return false;
         }
-        List<org.cytotriage.events.v1.ConfirmedCase> manifest = manifest(live);
-        entityManager.createNativeQuery("update retraining_requests set manifest_size = ?1 where event_id = ?2")
-                .setParameter(1, manifest.size()).setParameter(2, eventId).executeUpdate();
-        events.sendAndAwait(Record.of(live.name(), RetrainingRequested.newBuilder()
-                .setEventId(eventId)
-                .setRequestedAt(now)
-                .setTrigger(trigger)
-                .setReason(reason)
-                .setLiveModel(ModelRef.newBuilder().setName(live.name()).setVersion(live.version()).setSha256(live.sha256()).build())
-                .setManifest(manifest)
-                .build()));
+        ManifestRef manifest = manifests.store(live);
+        entityManager.createNativeQuery("""
+                update retraining_requests set manifest_size = ?1, manifest_key = ?2, manifest_sha256 = ?3 where event_id = ?4""")
+                .setParameter(1, manifest.getEntries()).setParameter(2, manifest.getKey()).setParameter(3, manifest.getSha256())
+                .setParameter(4, eventId).executeUpdate();
+        outbox.enqueue(new Outbox.Aggregate("retraining-request", eventId), Topics.RETRAINING, live.name(),
+                RetrainingRequested.newBuilder()
+                        .setEventId(eventId)
+                        .setRequestedAt(now)
+                        .setTrigger(trigger)
+                        .setReason(reason)
+                        .setLiveModel(ModelRef.newBuilder().setName(live.name()).setVersion(live.version()).setSha256(live.sha256()).build())
+                        // Left empty for 1.0 readers: the manifest is in the file manifestRef names.
+                        .setManifest(List.of())
+                        .setManifestRef(manifest)
+                        .build());
         return true;
-    }
-
-    /** Every image of the cases confirmed since the live model was trained (all confirmed cases when that is unknown). */
-    private List<org.cytotriage.events.v1.ConfirmedCase> manifest(LiveModel live) {
-        ModelCardRecord card = ModelCardRecord.of(live.name(), live.version());
-        List<org.cytotriage.events.v1.ConfirmedCase> manifest = new ArrayList<>();
-        for (ConfirmedCase c : confirmed.diagnosedSince(card == null ? null : card.trainedAt)) {
-            for (ImageRecord image : ImageRecord.<ImageRecord>list("caseId = ?1 order by imageId", c.caseId())) {
-                Builder entry = org.cytotriage.events.v1.ConfirmedCase.newBuilder()
-                        .setImageId(image.imageId)
-                        .setImageKey(image.storeKey)
-                        .setBethesdaCategory(BethesdaCategory.valueOf(c.diagnosis().name()))
-                        .setGroup(TreatmentGroup.valueOf(c.diagnosis().group().name()))
-                        .setHospitalId(c.hospitalId());
-                manifest.add(entry.build());
-            }
-        }
-        return manifest;
     }
 }

@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.AuditEvents;
+import org.cytotriage.audit.outbox.Outbox;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.infra.RealInfraTestResource;
@@ -21,6 +24,7 @@ import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +35,9 @@ import io.restassured.http.ContentType;
 class DiagnosisResourceTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
+
+    @Inject
+    Outbox outbox;
 
     @Test
     void recordsTheCategoryAsGivenAndACorrectionAsANewVersion() {
@@ -54,6 +61,27 @@ class DiagnosisResourceTest {
         assertThat(published).extracting(r -> r.value().getVersion()).containsExactly(1, 2);
         assertThat(published).extracting(r -> r.value().getBethesdaCategory().name()).containsExactly("V", "VI");
         assertThat(published).allMatch(r -> r.key().equals(caseId));
+    }
+
+    @Test
+    void aDiagnosisRecordedThroughTheApiEndsAsExactlyOneEventWithTheRecordsEventId() {
+        String caseId = knownCase();
+
+        given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"IV\", \"recordedBy\": \"dr-a\"}")
+                .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);
+        String eventId = QuarkusTransaction.requiringNew().call(() -> DiagnosisRecord.history(caseId).get(0).eventId);
+
+        // Read on for a while after the first: a second publication of the fact would show.
+        List<ConsumerRecord<String, DiagnosisRecorded>> published = new TopicReader(RealInfrastructure.shared()).read(Topics.DIAGNOSES,
+                DiagnosisRecorded.class, d -> d.getCaseId().equals(caseId), found -> found.size() > 1, Duration.ofSeconds(8));
+        assertThat(published).singleElement().satisfies(r -> {
+            assertThat(r.value().getEventId()).isEqualTo(eventId);
+            assertThat(r.key()).isEqualTo(caseId);
+            assertThat(r.headers().lastHeader("traceparent")).as("the API call's trace, carried through the outbox").isNotNull();
+        });
+        assertThat(outbox.isPending(eventId)).as("the outbox row, marked sent").isFalse();
+        // Audit's own consumer of fnab.diagnoses found the event id on record and added nothing.
+        given().get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(1));
     }
 
     @Test

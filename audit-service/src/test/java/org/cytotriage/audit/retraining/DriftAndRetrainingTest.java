@@ -25,7 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.audit.MutableClock;
 import org.cytotriage.audit.model.ModelCardRecord;
+import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ConfirmedCase;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.RetrainingRequested;
@@ -58,6 +60,8 @@ class DriftAndRetrainingTest {
     MutableClock clock;
     @Inject
     RetrainingMonitor monitor;
+    @Inject
+    ImageStore store;
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
 
@@ -67,7 +71,7 @@ class DriftAndRetrainingTest {
     }
 
     @Test
-    void aModelLiveSixMonthsAsksForRetrainingOnceWithTheConfirmedCasesSinceItsTraining() throws Exception {
+    void aModelLiveSixMonthsAsksForRetrainingOnceWithTheConfirmedCasesSinceItsTrainingByClaimCheck() throws Exception {
         ModelRef model = publishCard("trained-on-" + UUID.randomUUID().toString().substring(0, 8), "2026-12-01T00:00:00Z");
         Instant wentLive = Instant.parse("2027-01-10T00:00:00Z");
         List<String> imageIds = new ArrayList<>();
@@ -108,14 +112,23 @@ class DriftAndRetrainingTest {
         RetrainingRequested request = published.get(0).value();
         assertThat(request.getTrigger()).isEqualTo(RetrainingTrigger.SCHEDULED);
         assertThat(request.getReason()).contains("P6M");
-        assertThat(request.getManifest()).extracting(c -> c.getImageId()).containsAll(imageIds);
-        assertThat(request.getManifest()).filteredOn(c -> imageIds.contains(c.getImageId()))
+        // The manifest travels by claim check: the event names the file, the file holds the cases.
+        assertThat(request.getManifest()).as("the 1.0 inline manifest, left empty").isEmpty();
+        List<ConfirmedCase> manifest = ManifestFiles.read(store, request.getManifestRef());
+        assertThat(manifest).hasSize(request.getManifestRef().getEntries());
+        assertThat(manifest).extracting(c -> c.getImageId()).containsAll(imageIds);
+        assertThat(manifest).filteredOn(c -> imageIds.contains(c.getImageId()))
                 .extracting(c -> c.getBethesdaCategory().name() + "/" + c.getGroup().name() + "/" + c.getHospitalId())
                 .containsExactlyInAnyOrder("II/BENIGN/hospital-r", "V/INDETERMINATE/hospital-r", "II/BENIGN/hospital-r",
                         "V/INDETERMINATE/hospital-r");
+        assertThat(manifest).filteredOn(c -> imageIds.contains(c.getImageId())).extracting(ConfirmedCase::getImageKey)
+                .allMatch(key -> key.startsWith("sha256/ab/"));
         given().get("/api/v1/audit/retraining?model=" + model.getName()).then().statusCode(200).body("total", equalTo(1))
                 .body("items[0].trigger", equalTo("SCHEDULED")).body("items[0].eventId", equalTo(request.getEventId()))
-                .body("items[0].manifestSize", equalTo(request.getManifest().size()));
+                .body("items[0].manifestSize", equalTo(manifest.size()))
+                .body("items[0].manifestKey", equalTo(request.getManifestRef().getKey()))
+                .body("items[0].manifestSha256", equalTo(request.getManifestRef().getSha256()))
+                .body("items[0].published", equalTo(true));
     }
 
     @Test
