@@ -135,8 +135,26 @@ async function loadDeadLetters() {
     el('td', {}, when(d.occurredAt)), el('td', {}, d.service),
     el('td', {}, `${d.sourceTopic} ${d.sourcePartition ?? '?'}@${d.sourceOffset ?? '?'}`),
     el('td', {}, d.caseId ? el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}` }, d.caseId) : '–', d.imageId ? ` / ${d.imageId}` : ''),
-    el('td', { class: 'not-processed' }, d.reason))));
+    el('td', { class: 'not-processed' }, d.reason), el('td', {}, redriveCell(d)))));
   showStatus(document.getElementById('deadletters-status'), `${page.total} dead letters; showing the newest ${page.items.length}.`);
+}
+
+/** A re-drive once asked says when and by whom; an image's letter can be re-driven once its cause is fixed. */
+function redriveCell(letter) {
+  if (letter.redrive) return `re-driven ${when(letter.redrive.at)} by ${letter.redrive.by}`;
+  if (!letter.redrivable) return '–';
+  return el('button', { type: 'button', onclick: () => redrive(letter.eventId) }, 'Re-drive');
+}
+
+async function redrive(eventId) {
+  const status = document.getElementById('deadletters-status');
+  try {
+    await api(`/api/v1/deadletters/${encodeURIComponent(eventId)}/redrive`, { method: 'POST', body: {
+      redrivenBy: document.getElementById('redriven-by').value.trim() } });
+    await loadDeadLetters();
+  } catch (error) {
+    showStatus(status, error.message, true);
+  }
 }
 
 document.getElementById('deadletter-service').addEventListener('change', () => loadDeadLetters().catch(error => console.warn(error)));

@@ -6,6 +6,7 @@ import java.util.List;
 import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 
@@ -31,6 +32,21 @@ final class CaseFileMapper {
         record.source = event.getSource();
         record.receivedAt = event.getReceivedAt();
         return record;
+    }
+
+    /** The image's ImageReceived as ingest published it, under a new event id: a re-drive ({@link Redrives}). */
+    static ImageReceived toEvent(ImageRecord image, String eventId) {
+        return ImageReceived.newBuilder()
+                .setEventId(eventId)
+                .setImageId(image.imageId)
+                .setCaseId(image.caseId)
+                .setHospitalId(image.hospitalId)
+                .setReceivedAt(image.receivedAt)
+                .setImage(ImageRef.newBuilder().setKey(image.storeKey).setSha256(image.sha256).setMediaType(image.mediaType)
+                        .setSizeBytes(image.sizeBytes).setWidth(image.width).setHeight(image.height).build())
+                .setOriginalFileName(image.originalFilename)
+                .setSource(image.source)
+                .build();
     }
 
     static PredictionRecord toRecord(PredictionMade event) {

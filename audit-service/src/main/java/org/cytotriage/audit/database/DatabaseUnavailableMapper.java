@@ -6,16 +6,28 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.cytotriage.support.problem.Problem;
 import org.cytotriage.support.problem.ProblemException;
-import org.hibernate.exception.JDBCConnectionException;
+import org.hibernate.JDBCException;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** While the database cannot be reached, API calls get a 503 problem saying so, not a bare 500. */
+/**
+ * While the database is away ({@link DatabaseAway}), API calls get a 503 problem saying so; any other
+ * database error is a 500 problem that names no SQL (the log has it), not a bare 500.
+ */
 public class DatabaseUnavailableMapper {
 
     private static final int RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = Logger.getLogger(DatabaseUnavailableMapper.class);
+    private static final DatabaseAway AWAY = new DatabaseAway();
 
     @ServerExceptionMapper
-    public Response toResponse(JDBCConnectionException exception, UriInfo uri) {
+    public Response toResponse(JDBCException exception, UriInfo uri) {
+        if (!AWAY.test(exception)) {
+            LOG.error("database error answering " + uri.getPath(), exception);
+            ProblemException problem = new ProblemException(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), "database-error",
+                    "Database error", "The audit database refused the change; nothing was changed.");
+            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.toProblem(uri.getPath())).build();
+        }
         ProblemException problem = new ProblemException(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), "database-unavailable",
                 "Database unavailable", "The audit database cannot be reached; nothing was changed. Try again shortly.");
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
