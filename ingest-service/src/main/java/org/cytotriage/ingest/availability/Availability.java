@@ -16,8 +16,9 @@ public interface Availability {
      * The longest an upload waits for Kafka's acknowledgement before the answer is 503. The
      * producer's own bounds on the outgoing channel (max.block.ms + delivery.timeout.ms,
      * application.properties) add up to less, so the producer gives its verdict first and a record
-     * given up is not sent later; only one queued behind others on the producer's sending thread
-     * can outlast this wait and still go out (ReceiptBook says what then holds).
+     * given up is not sent later; only one queued behind others on the producer's sending thread,
+     * or held up by the schema registry's client (about 7 s of retries while the registry is
+     * away), can outlast this wait and still go out (ReceiptBook says what then holds).
      */
     @WithDefault("6s")
     Duration publishTimeout();

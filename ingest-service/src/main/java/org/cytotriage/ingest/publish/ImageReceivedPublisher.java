@@ -12,6 +12,7 @@ import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
@@ -34,14 +35,19 @@ public class ImageReceivedPublisher {
     public void publish(ImageReceived event) {
         try {
             // The upload's trace (the HTTP request's span) goes with the event: inference, explain and audit continue it.
-            emitter.sendMessage(KafkaTracing.message(event.getCaseId(), event)).await().atMost(timeout);
+            // Emitted from a worker, not this thread: the send runs the serializer where it is emitted, and with the
+            // registry away Apicurio's client (3.1.7) retries a refused connection for 7 s (1 + 2 + 4), a retry its
+            // serde offers no setting for; the upload's wait stays bounded whatever the send does.
+            emitter.sendMessage(KafkaTracing.message(event.getCaseId(), event))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .await().atMost(timeout);
         } catch (TimeoutException e) {
-            throw UnavailableException.unavailable("kafka-unavailable",
-                    "Kafka did not acknowledge the image's event within " + timeout.toSeconds()
-                            + " s; send the upload again later (the same bytes for the same case keep their image id)");
+            throw UnavailableException.unavailable("publish-timeout", "the image's event was not published within " + timeout.toSeconds()
+                    + " s (Kafka or the schema registry may be away); send the upload again later (the same bytes for the same case"
+                    + " keep their image id)");
         } catch (RuntimeException e) {
             // The producer's own verdict: no broker within max.block.ms or delivery.timeout.ms, or the
-            // serializer could not reach the schema registry (it retries only a 429, so that is quick).
+            // serializer could not reach the schema registry.
             throw UnavailableException.unavailable("publish-failed", "the image's event could not be published: " + rootMessage(e));
         }
     }

@@ -48,11 +48,11 @@ class DependencyOutageTest {
 
             answer.then().statusCode(503).contentType("application/problem+json").header("Retry-After", availability.retryAfterSeconds())
                     .body("status", equalTo(503));
-            assertThat(took).as("answered within the publish timeout").isLessThan(availability.publishTimeout().plusSeconds(1));
+            assertThat(took).as("answered within the publish timeout").isLessThan(answerBound());
             // A second upload meets the producer already knowing the broker is gone: bounded the same.
             start = System.nanoTime();
             upload("case-outage-2", 32).then().statusCode(503).header("Retry-After", availability.retryAfterSeconds());
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(availability.publishTimeout().plusSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(answerBound());
         } finally {
             RealInfrastructure.shared().kafka().start();
         }
@@ -97,5 +97,10 @@ class DependencyOutageTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The publish timeout, and 2 s for the rest of the upload on a busy build machine. */
+    private Duration answerBound() {
+        return availability.publishTimeout().plusSeconds(2);
     }
 }
