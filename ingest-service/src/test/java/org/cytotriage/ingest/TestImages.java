@@ -6,10 +6,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.zip.CRC32;
 
 import javax.imageio.ImageIO;
 
-/** Small real images for upload tests, distinct per seed so each test owns its image ids. */
+/** Real images for upload tests, distinct per seed so each test owns its image ids. */
 public final class TestImages {
 
     private TestImages() {
@@ -32,5 +36,31 @@ public final class TestImages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A structurally whole PNG of about {@code bytes} bytes (a 4000x3000 header, one IDAT chunk of
+     * random data, IEND), as ingest checks it: signature, dimensions from the header, chunk CRCs.
+     * Its pixels would not decode; ingest never decodes them. Building one costs no encoder time.
+     */
+    public static byte[] largePng(int bytes) {
+        byte[] ihdr = ByteBuffer.allocate(13).putInt(4000).putInt(3000).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0)
+                .put((byte) 0).array();
+        byte[] idat = new byte[Math.max(1, bytes - 8 - 3 * 12 - ihdr.length)];
+        new Random(bytes).nextBytes(idat);
+        ByteBuffer png = ByteBuffer.allocate(8 + 3 * 12 + ihdr.length + idat.length);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR", ihdr);
+        chunk(png, "IDAT", idat);
+        chunk(png, "IEND", new byte[0]);
+        return png.array();
+    }
+
+    private static void chunk(ByteBuffer png, String type, byte[] data) {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(name);
+        crc.update(data);
+        png.putInt(data.length).put(name).put(data).putInt((int) crc.getValue());
     }
 }

@@ -10,6 +10,9 @@ public enum ImageFormat {
     TIFF_LITTLE_ENDIAN("image/tiff", new byte[] {'I', 'I', 42, 0}),
     TIFF_BIG_ENDIAN("image/tiff", new byte[] {'M', 'M', 0, 42});
 
+    /** How many leading bytes {@link #detect} needs at most. */
+    public static final int MAGIC_BYTES = Arrays.stream(values()).mapToInt(format -> format.magic.length).max().orElseThrow();
+
     private final String mediaType;
     private final byte[] magic;
 
@@ -22,10 +25,11 @@ public enum ImageFormat {
         return mediaType;
     }
 
-    public static Optional<ImageFormat> detect(byte[] bytes) {
+    /** @param leading the content's first bytes (up to {@link #MAGIC_BYTES}; fewer when the content is shorter) */
+    public static Optional<ImageFormat> detect(byte[] leading) {
         return Arrays.stream(values())
-                .filter(format -> bytes.length >= format.magic.length
-                        && Arrays.equals(bytes, 0, format.magic.length, format.magic, 0, format.magic.length))
+                .filter(format -> leading.length >= format.magic.length
+                        && Arrays.equals(leading, 0, format.magic.length, format.magic, 0, format.magic.length))
                 .findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package org.cytotriage.ingest.validation;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -7,9 +8,13 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "cytotriage.ingest.limits")
 public interface ImageLimits {
 
-    /** Largest accepted upload. */
-    @WithDefault("52428800")
-    long maxBytes();
+    /**
+     * Largest accepted upload: the one size limit. The HTTP layer's body limit is set to it
+     * (application.properties); a body declared larger is refused at the door
+     * (upload.UploadAdmission), one sent without its length while it is read (IngestService),
+     * both with the same 413 problem.
+     */
+    MemorySize maxBytes();
 
     @WithDefault("64")
     int minSide();

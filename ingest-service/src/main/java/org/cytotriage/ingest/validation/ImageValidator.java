@@ -1,20 +1,26 @@
 package org.cytotriage.ingest.validation;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cytotriage.core.imagestore.ImageStoreException;
+
 /**
- * Decides whether bytes are an image CytoTriage accepts: a JPEG, PNG or TIFF by its magic bytes,
- * within the size and dimension bounds (read from the header, against decompression bombs), and
- * structurally whole ({@link ImageIntegrity}). The pixels are decoded once, by inference-service.
+ * Decides whether a staged upload is an image CytoTriage accepts: a JPEG, PNG or TIFF by its magic
+ * bytes, within the dimension bounds (read from the header, against decompression bombs; the size
+ * limit is kept while the upload is read, upload.UploadAdmission and IngestService),
+ * and structurally whole ({@link ImageIntegrity}). It reads the file where it lies, never the
+ * whole image into memory; the pixels are decoded once, by inference-service.
  */
 @ApplicationScoped
 public class ImageValidator {
@@ -25,20 +31,32 @@ public class ImageValidator {
         this.limits = limits;
     }
 
-    public ValidatedImage validate(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new InvalidImageException("the upload is empty", false);
+    /** @param size the file's size, as the store counted it while writing */
+    public ValidatedImage validate(Path file, long size) {
+        if (size == 0) {
+            throw InvalidImageException.invalid("the upload is empty");
         }
-        if (bytes.length > limits.maxBytes()) {
-            throw new InvalidImageException("the upload has " + bytes.length + " bytes; at most " + limits.maxBytes() + " are accepted", false);
+        ImageFormat format = ImageFormat.detect(leadingBytes(file)).orElseThrow(() -> InvalidImageException.unsupported(
+                "the content is not a JPEG, PNG or TIFF image (checked by its leading bytes, not its name)"));
+        ValidatedImage image = header(file, format);
+        String damage;
+        try {
+            damage = ImageIntegrity.problem(format, file);
+        } catch (IOException e) {
+            throw new ImageStoreException("cannot read the staged upload back: " + e.getMessage(), e);
         }
-        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new InvalidImageException(
-                "the content is not a JPEG, PNG or TIFF image (checked by its leading bytes, not its name)", true));
-        // A memory-cached stream: ImageIO.createImageInputStream would copy the upload to a temporary file.
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        if (damage != null) {
+            throw damaged(format, damage);
+        }
+        return image;
+    }
+
+    /** The header only, through a file-backed stream (no copy of the upload in memory or in another file). */
+    private ValidatedImage header(Path file, ImageFormat format) {
+        try (ImageInputStream input = new FileImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
-                throw new InvalidImageException("no decoder for this " + format.mediaType() + " content", true);
+                throw InvalidImageException.unsupported("no decoder for this " + format.mediaType() + " content");
             }
             ImageReader reader = readers.next();
             try {
@@ -46,12 +64,7 @@ public class ImageValidator {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 checkDimensions(width, height);
-                String damage = ImageIntegrity.problem(format, bytes);
-                if (damage != null) {
-                    throw new InvalidImageException("the " + format.mediaType() + " image is damaged and cannot be decoded: "
-                            + damage, false);
-                }
-                return new ValidatedImage(bytes, format, width, height);
+                return new ValidatedImage(format, width, height);
             } finally {
                 reader.dispose();
             }
@@ -59,17 +72,30 @@ public class ImageValidator {
             if (e instanceof InvalidImageException invalid) {
                 throw invalid;
             }
-            throw new InvalidImageException("the " + format.mediaType() + " image is damaged and cannot be decoded: " + e.getMessage(), false);
+            throw damaged(format, String.valueOf(e.getMessage()));
         }
+    }
+
+    private static byte[] leadingBytes(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(ImageFormat.MAGIC_BYTES);
+        } catch (IOException e) {
+            throw new ImageStoreException("cannot read the staged upload back: " + e.getMessage(), e);
+        }
+    }
+
+    private static InvalidImageException damaged(ImageFormat format, String damage) {
+        return InvalidImageException.invalid("the " + format.mediaType() + " image is damaged and cannot be decoded: " + damage);
     }
 
     private void checkDimensions(int width, int height) {
         if (width < limits.minSide() || height < limits.minSide()) {
-            throw new InvalidImageException("the image is " + width + "x" + height + "; each side must be at least " + limits.minSide() + " pixels", false);
+            throw InvalidImageException.invalid("the image is " + width + "x" + height + "; each side must be at least "
+                    + limits.minSide() + " pixels");
         }
         if (width > limits.maxSide() || height > limits.maxSide() || (long) width * height > limits.maxPixels()) {
-            throw new InvalidImageException("the image declares " + width + "x" + height + " pixels; at most "
-                    + limits.maxSide() + " per side and " + limits.maxPixels() + " in all are accepted", false);
+            throw InvalidImageException.invalid("the image declares " + width + "x" + height + " pixels; at most "
+                    + limits.maxSide() + " per side and " + limits.maxPixels() + " in all are accepted");
         }
     }
 }
