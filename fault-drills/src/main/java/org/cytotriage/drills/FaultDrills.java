@@ -79,6 +79,8 @@ public final class FaultDrills implements Callable<Integer> {
     private LocalStack stack;
     private TopicWatch watch;
     private AuditDatabase audit;
+    /** How many stacks this run has started; a drill that leaves one unhealthy gets a fresh one. */
+    private int stacks;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new FaultDrills()).execute(args));
@@ -102,6 +104,7 @@ public final class FaultDrills implements Callable<Integer> {
         List<DrillResult> results = new ArrayList<>();
         Map<String, List<String>> details = new LinkedHashMap<>();
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeStack, "drills-shutdown"));
+        // The drills' own progress lines are in the report; the processes' logs are kept per stack.
         try {
             startStack();
             for (int i = 0; i < chosen.size(); i++) {
@@ -121,7 +124,6 @@ public final class FaultDrills implements Callable<Integer> {
                 Report.progress("%s%n%s%n%s", DrillResult.HEADER, DrillResult.RULE, result.row());
             }
         } finally {
-            keepLogs();
             closeStack();
         }
         report.line("");
@@ -165,11 +167,15 @@ public final class FaultDrills implements Callable<Integer> {
             Report.progress("  %s: %s (%d uploads sent so far)", time(fault), drill.isPause() ? "paused" : "killed", load.sent());
             Thread.sleep((drill.isPause() ? pauseSeconds : downSeconds) * 1000L);
             Instant restarting = Instant.now();
-            try {
-                drill.restore(stack);
-            } catch (RuntimeException e) {
-                notes.add("restart failed: " + e.getMessage());
-                Report.progress("  restart failed: %s", e);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                try {
+                    drill.restore(stack);
+                    break;
+                } catch (RuntimeException e) {
+                    // On a machine this busy a server can miss its bound to readiness; it is started once more.
+                    notes.add((attempt == 1 ? "first restart failed: " : "second restart failed: ") + firstLine(e.getMessage()));
+                    Report.progress("  restart failed: %s", e);
+                }
             }
             restored = Instant.now();
             if (drill.isPause()) {
@@ -250,6 +256,7 @@ public final class FaultDrills implements Callable<Integer> {
             Report.progress("Starting Kafka, the registry, PostgreSQL and the four services...");
             try {
                 stack = LocalStack.start(LocalStack.Layout.everything(false));
+                stacks++;
                 break;
             } catch (RuntimeException e) {
                 if (attempt == 3) {
@@ -298,6 +305,12 @@ public final class FaultDrills implements Callable<Integer> {
             if (!stack.infrastructure().kafka().isRunning()) {
                 down.add("broker not running");
             }
+            if (!registryReady()) {
+                down.add("registry not ready");
+            }
+            if (audit.read("-").isEmpty()) {
+                down.add("PostgreSQL unreachable");
+            }
             unhealthy = down.isEmpty() ? null : String.join(", ", down);
             if (unhealthy == null) {
                 return null;
@@ -307,13 +320,27 @@ public final class FaultDrills implements Callable<Integer> {
         return unhealthy + " after " + HEALTHY_WITHIN.toSeconds() + " s";
     }
 
+    private boolean registryReady() {
+        String health = stack.infrastructure().registry().apiUrl().replaceFirst("/apis/registry/v2$", "/health/ready");
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(health))
+                    .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
     /** The servers' and services' logs, copied out of the stack's work directory before it is removed. */
     private void keepLogs() {
-        if (stack == null) {
-            return;
-        }
         Path from = stack.infrastructure().workDirectory();
-        Path to = ProjectLayout.locate().root().resolve("fault-drills/target/drill-logs").resolve(run);
+        Path to = ProjectLayout.locate().root().resolve("fault-drills/target/drill-logs").resolve(run).resolve("stack-" + stacks);
         try (Stream<Path> files = Files.walk(from)) {
             // Kafka's segment files end in .log too: only the processes' own logs, not what lies in data directories.
             for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)
@@ -334,6 +361,7 @@ public final class FaultDrills implements Callable<Integer> {
             watch = null;
         }
         if (stack != null) {
+            keepLogs();
             stack.close();
             stack = null;
         }
