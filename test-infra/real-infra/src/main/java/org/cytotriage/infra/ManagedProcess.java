@@ -87,7 +87,8 @@ public final class ManagedProcess {
         Instant deadline = Instant.now().plus(timeout);
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see " + logFile);
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see " + logFile
+                        + ", which ends:\n" + tail(logFile, 15));
             }
             if (Instant.now().isAfter(deadline)) {
                 stop();
@@ -169,6 +170,16 @@ public final class ManagedProcess {
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(process.pid())));
         process.descendants().forEach(child -> command.add(Long.toString(child.pid())));
         runToCompletion("kill -" + signal + " " + name, command, logFile, Duration.ofSeconds(10));
+    }
+
+    /** The last lines of a log, for a failure's message: the work directory holding it may be gone when someone reads it. */
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     static void sleep(Duration duration) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Finds the infrastructure builds inside the project: the Kafka broker's jars and the registry's
- * runner jar. The build passes the project root as {@code cytotriage.root}; otherwise the working
+ * Finds the infrastructure builds inside the project: the Kafka broker's jars, the registry's
+ * runner jar, the built Keycloak and the realm files. The build passes the project root as {@code cytotriage.root}; otherwise the working
  * directory and its parents are searched, so the launcher works from anywhere in the checkout.
  */
 public final class ProjectLayout {
@@ -40,6 +40,24 @@ public final class ProjectLayout {
 
     Path registryRunnerJar() {
         return requireBuilt(root.resolve("test-infra/apicurio-registry-runner/target/apicurio-registry-runner-0.1.0-SNAPSHOT-runner.jar"));
+    }
+
+    /** The Keycloak distribution test-infra/keycloak-server unpacked and built. */
+    Path keycloakHome() {
+        Path target = requireBuilt(root.resolve("test-infra/keycloak-server/target"));
+        try (var homes = Files.list(target)) {
+            return homes.filter(dir -> dir.getFileName().toString().startsWith("keycloak-")
+                    && Files.isRegularFile(dir.resolve("lib/quarkus/cytotriage-build-options"))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no built Keycloak in " + target
+                            + ": build the project first (./mvnw -DskipTests install)"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The realm every deployment imports and the demo accounts only tests and the local stack add. */
+    Path realmFile(String name) {
+        return requireBuilt(root.resolve("identity/keycloak").resolve(name));
     }
 
     /** Scratch space for server data and logs, inside the build output so `clean` removes it. */

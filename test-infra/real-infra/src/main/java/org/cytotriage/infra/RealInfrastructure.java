@@ -34,6 +34,7 @@ public final class RealInfrastructure implements AutoCloseable {
     private final Path workDir;
     private final Servers servers;
     private final Duration startupTime;
+    private IdentityProvider identity;
 
     private RealInfrastructure(Path workDir) {
         this.workDir = workDir;
@@ -129,6 +130,24 @@ public final class RealInfrastructure implements AutoCloseable {
         return servers.postgres();
     }
 
+    /**
+     * Keycloak with the project's realm and demo accounts, started on first use: only the tests and
+     * the stack that check tokens wait for it (about 20 s on an idle machine, a minute on a busy one).
+     */
+    public synchronized IdentityProvider identity() {
+        if (identity == null) {
+            ProjectLayout layout = ProjectLayout.locate();
+            Instant begin = Instant.now();
+            identity = startWithRetries("Keycloak", attempt -> {
+                KeycloakProcess keycloak = KeycloakProcess.create(layout, workDir);
+                keycloak.start();
+                return keycloak;
+            });
+            LOG.infof("Keycloak up in %d ms: %s", Duration.between(begin, Instant.now()).toMillis(), identity.issuer());
+        }
+        return identity;
+    }
+
     /** Where these servers keep their data and logs; removed by {@link #close()}. */
     public Path workDirectory() {
         return workDir;
@@ -152,8 +171,23 @@ public final class RealInfrastructure implements AutoCloseable {
         return config;
     }
 
+    /**
+     * What a service needs to check tokens of this run's Keycloak, and for the pages' sign-in the
+     * workstation client's secret (a service that runs no code flow ignores it).
+     */
+    public Map<String, String> identityConfig() {
+        IdentityProvider provider = identity();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.oidc.auth-server-url", provider.issuer());
+        config.put("quarkus.oidc.credentials.secret", provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT));
+        return config;
+    }
+
     @Override
     public synchronized void close() {
+        if (identity != null) {
+            identity.stop();
+        }
         servers.shutdown().run();
         try (Stream<Path> files = Files.walk(workDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
