@@ -39,7 +39,7 @@ function perClassTable(report) {
 function showSample(report) {
   const m = report.metrics;
   document.getElementById('sample').hidden = false;
-  document.getElementById('summary').textContent = `${report.drawnCases} of ${report.eligibleCases} confirmed cases sampled `
+  document.getElementById('summary').textContent = `${report.label.startsWith('PROVISIONAL') ? report.label + ' ' : ''}${report.drawnCases} of ${report.eligibleCases} confirmed cases sampled `
     + `(drawn ${when(report.drawnAt)}, seed ${report.seed}). Agreement ${percent(report.agreement)}, macro-F1 ${number(m.macroF1)}, `
     + `Brier ${number(m.brierScore)}, flagged for review ${percent(m.flaggedForReviewShare)}.${report.note ? ' ' + report.note + '.' : ''}`;
   document.getElementById('confusion').replaceChildren(...confusionTable(m.confusion));
@@ -55,10 +55,19 @@ function showSample(report) {
     : 'None drawn.';
 }
 
+/** A month not yet over is shown provisionally: drawn for the view only, nothing kept (the server refuses to draw it). */
+function isOpen(yearMonth) {
+  return yearMonth >= new Date().toISOString().slice(0, 7);
+}
+
 async function loadSample(draw) {
-  const path = `/api/v1/audit/samples/${month.value}?hospital=${encodeURIComponent(hospital.value.trim())}`;
+  const query = `?hospital=${encodeURIComponent(hospital.value.trim())}`;
   try {
-    showSample(await api(path, { method: draw ? 'POST' : 'GET' }));
+    if (isOpen(month.value)) {
+      showSample(await api(`/api/v1/audit/samples/${month.value}/provisional${query}`));
+    } else {
+      showSample(await api(`/api/v1/audit/samples/${month.value}${query}`, { method: draw ? 'POST' : 'GET' }));
+    }
     showStatus(sampleStatus, '');
   } catch (error) {
     document.getElementById('sample').hidden = true;

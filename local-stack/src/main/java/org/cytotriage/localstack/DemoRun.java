@@ -69,14 +69,25 @@ final class DemoRun {
         printAudit();
     }
 
-    /** The month's audit of the demo hospital: its random sample against the final diagnoses. */
+    /**
+     * The month's audit of the demo hospital, provisionally: the month is under way, so its sample
+     * is drawn for the view only (the real one is drawn once the month has ended).
+     */
     private void printAudit() throws Exception {
         String month = YearMonth.now(ZoneOffset.UTC).toString();
-        JsonNode report = json.readTree(post(auditUrl + "/api/v1/audit/samples/" + month + "?hospital=" + HOSPITAL, "", 200));
+        JsonNode report = json.readTree(get(auditUrl + "/api/v1/audit/samples/" + month + "/provisional?hospital=" + HOSPITAL));
         JsonNode metrics = report.get("metrics");
-        out.printf("Audit %s at %s: %d of %d confirmed cases sampled, agreement %.2f, macro-F1 %.2f, %d disagreements to review%n",
+        out.printf("Provisional audit %s at %s: %d of %d confirmed cases sampled, agreement %.2f, macro-F1 %.2f, %d disagreements to review%n",
                 month, HOSPITAL, report.get("drawnCases").asInt(), report.get("eligibleCases").asInt(), report.get("agreement").asDouble(),
                 metrics.get("macroF1").asDouble(), report.get("disagreements").size());
+    }
+
+    private String get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     private String post(String url, String body, int expectedStatus) throws Exception {

@@ -101,11 +101,15 @@ class EndToEndTest {
         assertThat(found.getString("images[0].traceId")).as("audit recorded it").isEqualTo(traceId);
         assertThat(found.getString("images[0].prediction.traceId")).isEqualTo(traceId);
         assertThat(found.getString("images[0].explanation.traceId")).isEqualTo(traceId);
-        // The cytopathologist's final diagnosis, then the month's audit sample holds the case.
+        // The cytopathologist's final diagnosis, then the month's provisional audit holds the case; the
+        // month under way cannot be drawn for good.
         given().contentType("application/json").body("{\"bethesdaCategory\": \"VI\", \"recordedBy\": \"dr-e2e\"}")
                 .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);
         String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
-        given().post(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "?hospital=hospital-e2e").then().statusCode(200)
+        given().post(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "?hospital=hospital-e2e").then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:cytotriage:problem:month-not-closed"));
+        given().get(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "/provisional?hospital=hospital-e2e").then()
+                .statusCode(200).body("label", org.hamcrest.Matchers.startsWith("PROVISIONAL"))
                 .body("drawnCases", org.hamcrest.Matchers.equalTo(1)).body("caseIds[0]", org.hamcrest.Matchers.equalTo(caseId))
                 .body("agreement", org.hamcrest.Matchers.equalTo(group.equals("MALIGNANT") ? 1.0f : 0.0f));
         // The live model's card (from the model directories) is the drift reference.

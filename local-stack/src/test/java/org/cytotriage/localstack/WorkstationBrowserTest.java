@@ -126,7 +126,8 @@ class WorkstationBrowserTest {
             expected[BethesdaCategory.valueOf(entry.getValue()).group().ordinal()][GROUPS.indexOf(predicted)]++;
         }
 
-        // The audit dashboard, used from the keyboard: month and hospital, then draw the sample.
+        // The audit dashboard, used from the keyboard: month and hospital, then draw the sample (the
+        // month under way: a provisional one, kept nowhere).
         browser.get(audit + "/audit.html");
         WebElement month = browser.findElement(By.id("month"));
         js("arguments[0].value = arguments[1]", month, YearMonth.now(ZoneOffset.UTC).toString());
@@ -137,6 +138,7 @@ class WorkstationBrowserTest {
         assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("draw");
         browser.switchTo().activeElement().sendKeys(Keys.ENTER);
         waitFor(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "3 of 3 confirmed cases sampled"));
+        assertThat(browser.findElement(By.id("summary")).getText()).startsWith("PROVISIONAL");
         for (int t = 0; t < 3; t++) {
             for (int p = 0; p < 3; p++) {
                 String cell = browser.findElement(By.cssSelector("#confusion td[data-truth='" + GROUPS.get(t) + "'][data-predicted='"

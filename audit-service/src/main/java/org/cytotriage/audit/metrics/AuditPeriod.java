@@ -27,6 +27,11 @@ public class AuditPeriod {
         return new CaseFilter(startOf(month.atDay(1)), startOf(month.plusMonths(1).atDay(1)), hospitalId, null, null);
     }
 
+    /** The instant a month ends (midnight of the next month's first day in the audit's zone). */
+    public Instant endOf(YearMonth month) {
+        return startOf(month.plusMonths(1).atDay(1));
+    }
+
     public YearMonth monthOf(Instant instant) {
         return YearMonth.from(instant.atZone(zone));
     }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.metrics.ConfirmedCase;
@@ -17,11 +18,16 @@ import org.cytotriage.audit.metrics.ConfirmedCases;
 import org.cytotriage.audit.review.Disagreements;
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.core.bethesda.TreatmentGroup;
+import org.cytotriage.support.problem.ProblemException;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Draws a month's samples for a hospital, once: a second draw of the same month returns the first.
  * The population is the month's confirmed cases in case-id order and the seed is named by month,
- * hospital and kind, so the draw can be repeated by anyone from the same cases.
+ * hospital and kind, so the draw can be repeated by anyone from the same cases. Only a month that
+ * has ended is drawn: a draw freezes the sample for good, and one drawn mid-month would leave out
+ * every case confirmed after it. An open month can be looked at provisionally ({@link #provisional}).
  */
 @ApplicationScoped
 public class SampleDrawer {
@@ -32,9 +38,11 @@ public class SampleDrawer {
     private final SampleConfig config;
     private final EntityManager entityManager;
     private final Clock clock;
+    private final SampleReports reports;
 
     SampleDrawer(ConfirmedCases confirmed, AuditPeriod period, Disagreements disagreements, SampleConfig config,
-            EntityManager entityManager, Clock clock) {
+            EntityManager entityManager, Clock clock, SampleReports reports) {
+        this.reports = reports;
         this.confirmed = confirmed;
         this.period = period;
         this.disagreements = disagreements;
@@ -46,6 +54,36 @@ public class SampleDrawer {
     /** The month's random sample and, when configured, the enriched review list beside it. */
     @Transactional
     public AuditSample draw(YearMonth month, String hospitalId) {
+        Instant now = Instant.now(clock);
+        if (now.isBefore(period.endOf(month))) {
+            throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "month-not-closed", "Month not closed",
+                    month + " ends at " + period.endOf(month) + ": a month's sample is drawn once the month is over, and then kept as "
+                            + "drawn; GET /api/v1/audit/samples/" + month + "/provisional shows a provisional report that keeps nothing");
+        }
+        return drawClosed(month, hospitalId);
+    }
+
+    /**
+     * The open month's report as it would be drawn now, in a transaction that is rolled back: the
+     * same draw and figures as the real one, and nothing of it kept (no sample, no disagreement).
+     */
+    public SampleReport provisional(YearMonth month, String hospitalId) {
+        Instant now = Instant.now(clock);
+        if (!now.isBefore(period.endOf(month)) || now.isBefore(period.startOf(month.atDay(1)))) {
+            throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "not-the-open-month", "Not the open month",
+                    "a provisional report is of the month under way; " + month + (now.isBefore(period.endOf(month)) ? " has not begun"
+                            : " has ended: its sample is drawn (POST /api/v1/audit/samples/" + month + ")"));
+        }
+        QuarkusTransaction.begin();
+        try {
+            drawClosed(month, hospitalId);
+            return reports.of(month, hospitalId, SampleReports.PROVISIONAL_LABEL);
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
+    private AuditSample drawClosed(YearMonth month, String hospitalId) {
         AuditSample random = AuditSample.find(month, hospitalId, SampleKind.RANDOM);
         if (random != null) {
             return random;

@@ -20,6 +20,8 @@ public class SampleReports {
     static final String LABEL = "Monthly audit: simple random sample of confirmed cases. Demo models: NOT FOR CLINICAL USE";
     static final String ENRICHED_LABEL = "Enriched review list: risky cases outside the random sample (predicted Indeterminate, "
             + "narrow margin, flagged for review or Bethesda V), chosen for risk, not at random: excluded from the figures above";
+    static final String PROVISIONAL_LABEL = "PROVISIONAL: the month has not ended; this sample was drawn for this view only and "
+            + "is not kept (the month's audit is drawn once it is over). Demo models: NOT FOR CLINICAL USE";
 
     private final ConfirmedCases confirmed;
     private final Disagreements disagreements;
@@ -32,6 +34,11 @@ public class SampleReports {
     /** Null when the month has not been drawn for the hospital. */
     @Transactional
     public SampleReport of(YearMonth month, String hospitalId) {
+        return of(month, hospitalId, LABEL);
+    }
+
+    @Transactional
+    SampleReport of(YearMonth month, String hospitalId, String label) {
         AuditSample random = AuditSample.find(month, hospitalId, SampleKind.RANDOM);
         if (random == null) {
             return null;
@@ -49,7 +56,7 @@ public class SampleReports {
             enrichedList = new SampleReport.EnrichedList(ENRICHED_LABEL, enriched.requestedSize, enriched.eligibleCases,
                     caseIds(risky), views(risky));
         }
-        return new SampleReport(LABEL, random.month, hospitalId, random.drawnAt, Long.toString(random.seed), random.requestedSize,
+        return new SampleReport(label, random.month, hospitalId, random.drawnAt, Long.toString(random.seed), random.requestedSize,
                 random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList);
     }
 

@@ -29,12 +29,22 @@ public class SampleResource {
     }
 
     @POST
-    @Operation(summary = "Draw the month's random sample of confirmed cases at a hospital (on demand; once per month: a second call returns the first draw)")
+    @Operation(summary = "Draw the month's random sample of confirmed cases at a hospital once the month has ended (on demand; once per month: a second call returns the first draw)")
     @APIResponse(responseCode = "200", description = "The month's audit report")
+    @APIResponse(responseCode = "409", description = "The month has not ended (problem+json): see /provisional")
     public SampleReport draw(@PathParam("month") String month, @QueryParam("hospital") String hospital) {
         YearMonth parsed = parse(month);
         drawer.draw(parsed, required(hospital));
         return reports.of(parsed, hospital);
+    }
+
+    @GET
+    @Path("/provisional")
+    @Operation(summary = "The month under way, drawn for this view only: labelled provisional, nothing kept")
+    @APIResponse(responseCode = "200", description = "A provisional audit report")
+    @APIResponse(responseCode = "409", description = "Not the month under way (problem+json)")
+    public SampleReport provisional(@PathParam("month") String month, @QueryParam("hospital") String hospital) {
+        return drawer.provisional(parse(month), required(hospital));
     }
 
     @GET

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +158,33 @@ class MonthlySampleTest {
 
         given().get("/api/v1/audit/samples/2026-09?hospital=" + hospital).then().statusCode(200)
                 .body("drawnCases", equalTo(3)).body("drawnAt", equalTo("2026-10-01T06:00:00Z")).body("disagreements.size()", equalTo(1));
+    }
+
+    @Test
+    void theMonthUnderWayIsNotDrawnAndItsProvisionalReportKeepsNothing() {
+        String hospital = hospital();
+        List<String> caseIds = confirm(hospital, OCTOBER, List.of(new Case(0.8, 0.1, 0.1, "II"), new Case(0.1, 0.1, 0.8, "VI"),
+                new Case(0.1, 0.8, 0.1, "II")));
+        clock.set(Instant.parse("2026-10-20T12:00:00Z"));
+
+        given().post("/api/v1/audit/samples/2026-10?hospital=" + hospital).then().statusCode(409)
+                .contentType(containsString("application/problem+json")).body("type", equalTo("urn:cytotriage:problem:month-not-closed"))
+                .body("detail", containsString("2026-11-01T00:00:00Z"));
+        given().get("/api/v1/audit/samples/2026-10/provisional?hospital=" + hospital).then().statusCode(200)
+                .body("label", startsWith("PROVISIONAL")).body("drawnCases", equalTo(3))
+                .body("caseIds", containsInAnyOrder(caseIds.toArray())).body("disagreements.size()", equalTo(1));
+        // Nothing of it was kept: no sample, no disagreement opened.
+        given().get("/api/v1/audit/samples/2026-10?hospital=" + hospital).then().statusCode(404);
+        given().get("/api/v1/audit/disagreements?hospital=" + hospital).then().statusCode(200).body("total", equalTo(0));
+        // Only the month under way is provisional.
+        given().get("/api/v1/audit/samples/2026-11/provisional?hospital=" + hospital).then().statusCode(409)
+                .body("detail", containsString("has not begun"));
+        given().get("/api/v1/audit/samples/2026-09/provisional?hospital=" + hospital).then().statusCode(409)
+                .body("detail", containsString("has ended"));
+
+        clock.set(Instant.parse("2026-11-01T00:00:00Z"));
+        given().post("/api/v1/audit/samples/2026-10?hospital=" + hospital).then().statusCode(200)
+                .body("label", not(startsWith("PROVISIONAL"))).body("drawnCases", equalTo(3));
     }
 
     @Test
