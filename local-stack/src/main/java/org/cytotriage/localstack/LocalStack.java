@@ -87,7 +87,9 @@ public final class LocalStack implements AutoCloseable {
                         root.resolve("models/thyroideffi-premium").toString(), root.resolve("models/mobilenetv2-160").toString()),
                 "DB_URL", infra.postgres().jdbcUrl(),
                 "DB_USER", infra.postgres().username(),
-                "DB_PASSWORD", infra.postgres().password()));
+                "DB_PASSWORD", infra.postgres().password(),
+                // The case pseudonyms' key, one per stack like a deployment's secret (support.pseudonym).
+                "CYTOTRIAGE_PSEUDONYM_KEY", java.util.HexFormat.of().formatHex(randomBytes(32))));
         Map<String, List<Integer>> ports = new LinkedHashMap<>();
         layout.replicas().forEach((name, count) -> {
             List<Integer> chosen = new ArrayList<>();
@@ -182,5 +184,11 @@ public final class LocalStack implements AutoCloseable {
             new CountDownLatch(1).await();
         }
         System.exit(0);
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 }

@@ -23,7 +23,8 @@ public class DatabaseUnavailableMapper {
     @ServerExceptionMapper
     public Response toResponse(JDBCException exception, UriInfo uri) {
         if (!AWAY.test(exception)) {
-            LOG.error("database error answering " + uri.getPath(), exception);
+            // Not the path: it may hold a case id, which logs never carry (support.pseudonym).
+            LOG.error("database error answering an API call", exception);
             ProblemException problem = new ProblemException(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), "database-error",
                     "Database error", "The audit database refused the change; nothing was changed.");
             return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.toProblem(uri.getPath())).build();

@@ -94,11 +94,13 @@ class ImageConsumerTest {
         ImageReceived good = ReceivedImages.stored(store, "case-inf-4", generator.generate(12, BethesdaCategory.II).jpegBytes());
 
         List<Map<String, String>> loggedContexts = new CopyOnWriteArrayList<>();
+        List<String> loggedLines = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
                 if (record instanceof ExtLogRecord ext) {
                     loggedContexts.add(ext.getMdcCopy());
+                    loggedLines.add(ext.getFormattedMessage() + " " + ext.getMdcCopy());
                 }
             }
 
@@ -128,9 +130,24 @@ class ImageConsumerTest {
                 .containsPattern("cytotriage_dead_letters_total\\{[^}]*service=\"inference-service\"[^}]*source_topic=\"fnab.images\"[^}]*\\} [1-9]")
                 .as("the model in use").contains("cytotriage_model_info{name=\"thyroideffi-basic\"");
         deadLetterLog.removeHandler(handler);
-        assertThat(loggedContexts).as("the dead letter's log line names its trace, case and image")
-                .anySatisfy(mdc -> assertThat(mdc).containsEntry("caseId", "case-inf-2").containsEntry("imageId", undecodable.getImageId())
+        assertThat(loggedContexts).as("the dead letter's log line names its trace, the case's pseudonym and the image")
+                .anySatisfy(mdc -> assertThat(mdc).containsEntry("casePseudonym", pseudonym("case-inf-2"))
+                        .containsEntry("imageId", undecodable.getImageId())
                         .hasEntrySatisfying("traceId", traceId -> assertThat(traceId).hasSize(32)));
+        assertThat(loggedLines).as("no case id in the log").isNotEmpty()
+                .noneSatisfy(line -> assertThat(line).containsAnyOf("case-inf-2", "case-inf-3"));
+    }
+
+    /** The pseudonym of a case under the test profile's key, computed here with the JDK's HMAC as a reader of the logs would. */
+    private static String pseudonym(String caseId) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("test-only-pseudonym-key-not-a-secret-01".getBytes(StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return "c-" + java.util.HexFormat.of().formatHex(mac.doFinal(caseId.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The event may overtake its bytes (a bucket that is eventually consistent): the read is retried. */

@@ -53,7 +53,8 @@ class ProductionHeapIT {
         ingest = new ManagedProcess("ingest-service", ManagedProcess.javaCommand("-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(), "REGISTRY_URL", infra.registry().apiUrl(),
-                        "IMAGE_STORE_DIR", work.resolve("image-store").toString()),
+                        "IMAGE_STORE_DIR", work.resolve("image-store").toString(),
+                        "CYTOTRIAGE_PSEUDONYM_KEY", "production-heap-test-pseudonym-key-0001"),
                 work.resolve("ingest.log"));
         ingest.start(ProductionHeapIT::ready, Duration.ofSeconds(180));
     }

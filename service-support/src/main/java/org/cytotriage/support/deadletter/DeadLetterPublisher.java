@@ -15,6 +15,7 @@ import org.cytotriage.events.FieldLimits;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.support.failure.UnprocessableRecordException;
+import org.cytotriage.support.pseudonym.CasePseudonyms;
 import org.cytotriage.support.tracing.KafkaTracing;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -43,10 +44,12 @@ public class DeadLetterPublisher {
     private final MutinyEmitter<DeadLetter> emitter;
     private final String service;
     private final MeterRegistry registry;
+    private final CasePseudonyms pseudonyms;
 
     DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<DeadLetter> emitter,
-            @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry) {
+            @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry, CasePseudonyms pseudonyms) {
         this.emitter = emitter;
+        this.pseudonyms = pseudonyms;
         this.service = service;
         this.registry = registry;
     }
@@ -100,7 +103,7 @@ public class DeadLetterPublisher {
         // Built and logged now, in the caller's trace and logging context; sent (and sent again) on subscription.
         Message<DeadLetter> message = KafkaTracing.message(letter.getCaseId(), letter);
         LOG.warnf("dead letter from %s %s-%s@%s (image %s, case %s): %s", letter.getService(), letter.getSourceTopic(),
-                letter.getSourcePartition(), letter.getSourceOffset(), letter.getImageId(), letter.getCaseId(), letter.getReason());
+                letter.getSourcePartition(), letter.getSourceOffset(), letter.getImageId(), pseudonyms.of(letter.getCaseId()), letter.getReason());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message))
                 .onFailure().invoke(e -> LOG.warnf("dead letter %s not yet published, retrying: %s", letter.getEventId(), e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()

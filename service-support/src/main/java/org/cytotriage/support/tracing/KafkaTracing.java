@@ -8,6 +8,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.cytotriage.support.pseudonym.CasePseudonyms;
 import org.jboss.logging.MDC;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -44,20 +45,24 @@ public class KafkaTracing {
     };
 
     private final Tracer tracer;
+    private final CasePseudonyms pseudonyms;
 
-    KafkaTracing(OpenTelemetry openTelemetry) {
+    KafkaTracing(OpenTelemetry openTelemetry, CasePseudonyms pseudonyms) {
         this.tracer = openTelemetry.getTracer("org.cytotriage");
+        this.pseudonyms = pseudonyms;
     }
 
     /**
      * Starts the span of one record's processing as a child of the trace in its headers, makes it
-     * current, and puts trace, case and image ids in the logging context; close the returned scope.
+     * current, and puts the trace id, the case's pseudonym (never the case id) and the image id in
+     * the logging context; close the returned scope.
      */
     public Processing process(String name, Headers headers, String caseId, String imageId) {
+        String casePseudonym = pseudonyms.of(caseId);
         Span span = tracer.spanBuilder(name).setParent(W3C.extract(Context.root(), headers, HEADERS))
-                .setSpanKind(SpanKind.CONSUMER).setAttribute("cytotriage.case_id", caseId)
+                .setSpanKind(SpanKind.CONSUMER).setAttribute("cytotriage.case_pseudonym", casePseudonym)
                 .setAttribute("cytotriage.image_id", imageId == null ? "" : imageId).startSpan();
-        return new Processing(span, span.makeCurrent(), caseId, imageId);
+        return new Processing(span, span.makeCurrent(), casePseudonym, imageId);
     }
 
     /** A Kafka message with this key and the current trace context in its headers. */
@@ -73,11 +78,11 @@ public class KafkaTracing {
         private final Span span;
         private final Scope scope;
 
-        private Processing(Span span, Scope scope, String caseId, String imageId) {
+        private Processing(Span span, Scope scope, String casePseudonym, String imageId) {
             this.span = span;
             this.scope = scope;
             MDC.put("traceId", span.getSpanContext().getTraceId());
-            MDC.put("caseId", caseId);
+            MDC.put("casePseudonym", casePseudonym);
             if (imageId != null) {
                 MDC.put("imageId", imageId);
             }
@@ -90,7 +95,7 @@ public class KafkaTracing {
         @Override
         public void close() {
             MDC.remove("traceId");
-            MDC.remove("caseId");
+            MDC.remove("casePseudonym");
             MDC.remove("imageId");
             scope.close();
             span.end();
