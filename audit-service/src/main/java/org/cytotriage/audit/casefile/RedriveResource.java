@@ -32,6 +32,6 @@ public class RedriveResource {
     @APIResponse(responseCode = "404", description = "Unknown dead letter (problem+json)")
     @APIResponse(responseCode = "409", description = "The letter names no image on record (problem+json)")
     public DeadLetterView redrive(@PathParam("eventId") String eventId, RedriveRequest request) {
-        return DeadLetterView.of(redrives.redrive(eventId, request == null ? null : request.redrivenBy()), true);
+        return DeadLetterView.of(redrives.redrive(eventId, request == null ? null : request.redrivenBy()));
     }
 }

@@ -35,6 +35,6 @@ public class DeadLetterResource {
         Filters filters = Filters.where().equal("service", service).equal("sourceTopic", topic).equal("hospitalId", hospital)
                 .atOrAfter("occurredAt", period.startOf(from)).before("occurredAt", period.startOf(to));
         return Page.of(DeadLetterRecord.<DeadLetterRecord>find(filters.orderedBy("occurredAt desc, eventId"), filters.parameters()), page,
-                size, letter -> DeadLetterView.of(letter, letter.imageId != null));
+                size, DeadLetterView::of);
     }
 }

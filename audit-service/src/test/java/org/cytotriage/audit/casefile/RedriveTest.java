@@ -50,7 +50,7 @@ class RedriveTest {
 
         String redriveEventId = given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "ops-on-call"))
                 .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(200)
-                .body("redrive.by", equalTo("ops-on-call")).body("redrive.at", notNullValue())
+                .body("redrive.by", equalTo("ops-on-call")).body("redrive.at", notNullValue()).body("redrivable", equalTo(false))
                 .extract().path("redrive.eventId");
         given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "someone-else"))
                 .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(200)
