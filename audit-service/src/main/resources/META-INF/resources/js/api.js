@@ -1,11 +1,58 @@
-// Talks to audit-service's API (same origin) and formats what the pages show.
+// Talks to audit-service's API (same origin) and formats what the pages show. Every call carries the
+// signed-in user's access token (Authorization: Bearer), taken from the page's session (/ui/session).
 
 export const GROUPS = ['BENIGN', 'INDETERMINATE', 'MALIGNANT'];
 export const GROUP_COLOURS = { BENIGN: '#2e7d32', INDETERMINATE: '#b26a00', MALIGNANT: '#b3261e' };
 
+let current = null;
+
+/**
+ * The signed-in user and the access token of the page's session, asked for again a minute before
+ * the token expires (the session refreshes it). A session that has ended sends the browser to sign in.
+ */
+export async function session() {
+  if (current && Date.parse(current.expiresAt) - Date.now() > 60_000) return current;
+  const response = await fetch('/ui/session', { credentials: 'same-origin', redirect: 'manual' });
+  if (!response.ok) {
+    window.location.reload();
+    throw new Error('the session has ended: signing in again');
+  }
+  current = await response.json();
+  return current;
+}
+
+/** fetch with the user's bearer token; a 401 (token expired meanwhile) is tried once more with a fresh one. */
+export async function authorised(url, options = {}) {
+  const send = async () => fetch(url, { ...options,
+    headers: { ...(options.headers || {}), Authorization: `Bearer ${(await session()).accessToken}` } });
+  let response = await send();
+  if (response.status === 401) {
+    current = null;
+    response = await send();
+  }
+  return response;
+}
+
+/** An image of the API (original, overlay) as an object URL for an <img>, which cannot send a token itself. */
+export async function imageUrl(path) {
+  const response = await authorised(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return URL.createObjectURL(await response.blob());
+}
+
+/** Shows who is signed in, for which hospitals, and a way to sign out, in the page's header. */
+export async function showUser() {
+  const user = await session();
+  const header = document.querySelector('header');
+  header.append(el('span', { class: 'user', id: 'signed-in-user' }, `${user.name} (${user.username})`,
+    user.hospitals.length ? ` · ${user.hospitals.join(', ')}` : ' · all hospitals'),
+  el('a', { href: '/ui/logout', id: 'sign-out' }, 'Sign out'));
+  return user;
+}
+
 /** GET or POST JSON; a problem+json answer becomes an Error carrying its detail. */
 export async function api(path, { method = 'GET', body } = {}) {
-  const response = await fetch(path, {
+  const response = await authorised(path, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

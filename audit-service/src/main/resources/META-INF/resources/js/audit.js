@@ -1,7 +1,9 @@
 // The audit dashboard: the month's sample with its figures, disagreements and their review, drift
 // over time, and the retraining requested.
-import { GROUPS, api, el, number, percent, showStatus, when } from './api.js';
+import { GROUPS, api, el, number, percent, showStatus, showUser, when } from './api.js';
 import { lineChart, reliabilityDiagram } from './charts.js';
+
+await showUser();
 
 const PSI_THRESHOLD = 0.25;
 const month = document.getElementById('month');
@@ -80,7 +82,7 @@ async function review(id, status) {
   const reviewStatus = document.getElementById('review-status');
   try {
     await api(`/api/v1/audit/disagreements/${id}/reviews`, { method: 'POST', body: {
-      status, reviewer: document.getElementById('reviewer').value.trim(), comment: document.getElementById('review-comment').value.trim() || null } });
+      status, comment: document.getElementById('review-comment').value.trim() || null } });
     showStatus(reviewStatus, `Disagreement ${id} is ${status}.`);
   } catch (error) {
     showStatus(reviewStatus, error.message, true);
@@ -95,7 +97,7 @@ async function loadDisagreements() {
   if (status) query.set('status', status);
   const page = await api(`/api/v1/audit/disagreements?${query}`);
   document.querySelector('#disagreements tbody').replaceChildren(...page.items.map(d => el('tr', { 'data-id': d.id },
-    el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}` }, d.caseId)),
+    el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}&hospital=${encodeURIComponent(d.hospitalId || '')}` }, d.caseId)),
     el('td', {}, `${d.modelName} ${d.modelVersion}`), el('td', { class: `group-${d.predictedGroup}` }, d.predictedGroup),
     el('td', {}, `Bethesda ${d.bethesdaCategory} (${d.diagnosedGroup})`), el('td', { class: 'review-status' }, d.status),
     el('td', {}, when(d.openedAt)),
@@ -143,7 +145,7 @@ async function loadDeadLetters() {
   document.querySelector('#deadletters tbody').replaceChildren(...page.items.map(d => el('tr', { 'data-dead-letter-id': d.eventId },
     el('td', {}, when(d.occurredAt)), el('td', {}, d.service),
     el('td', {}, `${d.sourceTopic} ${d.sourcePartition ?? '?'}@${d.sourceOffset ?? '?'}`),
-    el('td', {}, d.caseId ? el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}` }, d.caseId) : '–', d.imageId ? ` / ${d.imageId}` : ''),
+    el('td', {}, d.caseId ? el('a', { href: `case.html?id=${encodeURIComponent(d.caseId)}&hospital=${encodeURIComponent(d.hospitalId || '')}` }, d.caseId) : '–', d.imageId ? ` / ${d.imageId}` : ''),
     el('td', { class: 'not-processed' }, d.reason), el('td', {}, redriveCell(d)))));
   showStatus(document.getElementById('deadletters-status'), `${page.total} dead letters; showing the newest ${page.items.length}.`);
 }

@@ -1,8 +1,13 @@
 // One case: each image with its Grad-CAM overlay, the calibrated probabilities, the model, and the
 // form for the final diagnosis. Polls until every image has its prediction and explanation.
-import { GROUPS, GROUP_COLOURS, api, el, percent, poll, showStatus, when } from './api.js';
+import { GROUPS, GROUP_COLOURS, api, el, imageUrl, percent, poll, showStatus, showUser, when } from './api.js';
+
+await showUser();
 
 const caseId = new URLSearchParams(location.search).get('id');
+// A case is known by its hospital and its id; the API answers only for the signed-in user's hospitals.
+const hospitalId = new URLSearchParams(location.search).get('hospital');
+const scoped = hospitalId ? `?hospital=${encodeURIComponent(hospitalId)}` : '';
 document.getElementById('case-id').textContent = caseId;
 const status = document.getElementById('case-status');
 const shown = new Map(); // imageId -> what was drawn, so a poll redraws only what changed
@@ -19,11 +24,18 @@ function probabilityBars(probabilities) {
     }));
 }
 
+/** An <img> of the API, loaded with the user's token (its src is set once the bytes are here). */
+function securedImage(url, attributes) {
+  const img = el('img', attributes);
+  imageUrl(url).then(objectUrl => { img.src = objectUrl; }).catch(error => { img.alt = `${img.alt} (${error.message})`; });
+  return img;
+}
+
 function imageView(image) {
   const prediction = image.prediction;
   const explanation = image.explanation;
   const overlay = explanation && explanation.overlayUrl
-    ? el('img', { class: 'on-top overlay', src: explanation.overlayUrl, alt: `Grad-CAM heatmap of ${explanation.group} on the image` })
+    ? securedImage(explanation.overlayUrl, { class: 'on-top overlay', alt: `Grad-CAM heatmap of ${explanation.group} on the image` })
     : null;
   const opacity = el('input', { type: 'range', min: '0', max: '100', value: '100', id: `opacity-${image.imageId}`,
     oninput: event => { if (overlay) overlay.style.opacity = event.target.value / 100; } });
@@ -31,10 +43,10 @@ function imageView(image) {
     onchange: event => { if (overlay) overlay.hidden = !event.target.checked; } });
   return el('section', { class: 'panel image', 'data-image-id': image.imageId },
     el('div', { class: 'images' },
-      el('figure', {}, el('img', { class: 'original', src: image.originalUrl, alt: 'the smear as received' }),
+      el('figure', {}, securedImage(image.originalUrl, { class: 'original', alt: 'the smear as received' }),
         el('figcaption', {}, `Original, ${image.width}x${image.height}, received ${when(image.receivedAt)}`)),
       el('figure', {},
-        el('div', { class: 'overlay-stack' }, el('img', { src: image.originalUrl, alt: '' }), overlay),
+        el('div', { class: 'overlay-stack' }, securedImage(image.originalUrl, { alt: '' }), overlay),
         el('figcaption', {}, explanation
           ? `Grad-CAM of ${explanation.group} (${explanation.method}, ${explanation.rows}x${explanation.cols})`
           : image.notProcessed ? 'Heatmap: none' : 'Heatmap: waiting for the explanation…'))),
@@ -57,7 +69,7 @@ function imageView(image) {
 async function refreshCase() {
   let found;
   try {
-    found = await api(`/api/v1/cases/${encodeURIComponent(caseId)}`);
+    found = await api(`/api/v1/cases/${encodeURIComponent(caseId)}${scoped}`);
   } catch (error) {
     showStatus(status, `Waiting for the case to be recorded (${error.message})`);
     return false;
@@ -80,7 +92,7 @@ async function refreshCase() {
 }
 
 async function refreshDiagnoses() {
-  const history = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses`);
+  const history = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses${scoped}`);
   document.querySelector('#diagnosis-history tbody').replaceChildren(...history.map(d => el('tr', {},
     el('td', { class: 'num' }, d.version), el('td', {}, d.bethesdaCategory), el('td', { class: `group-${d.group}` }, d.group),
     el('td', {}, d.recordedBy), el('td', {}, d.comment || ''), el('td', {}, when(d.recordedAt)))));
@@ -90,11 +102,10 @@ document.getElementById('diagnosis').addEventListener('submit', async event => {
   event.preventDefault();
   const diagnosisStatus = document.getElementById('diagnosis-status');
   try {
-    const recorded = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses`, {
+    const recorded = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/diagnoses${scoped}`, {
       method: 'POST',
       body: {
         bethesdaCategory: document.getElementById('bethesda').value,
-        recordedBy: document.getElementById('recorded-by').value.trim(),
         comment: document.getElementById('comment').value.trim() || null,
       },
     });

@@ -1,8 +1,10 @@
 // The worklist: recent cases, refreshed every few seconds, and the upload form (posts to ingest-service).
-import { api, el, percent, poll, showStatus, when } from './api.js';
+import { api, authorised, el, percent, poll, showStatus, showUser, when } from './api.js';
 
-const config = await api('/api/v1/ui/config');
+const config = await showUser();
 document.getElementById('label').textContent = config.label;
+// Uploads go to one of the user's own hospitals; ingest-service refuses any other.
+document.getElementById('upload-hospital').replaceChildren(...config.hospitals.map(hospital => el('option', {}, hospital)));
 
 const rows = document.querySelector('#worklist tbody');
 const status = document.getElementById('worklist-status');
@@ -20,7 +22,7 @@ function query() {
 async function refresh() {
   const page = await api(`/api/v1/cases?${query()}`);
   rows.replaceChildren(...page.items.map(entry => el('tr', { class: 'clickable', 'data-case-id': entry.caseId },
-    el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(entry.caseId)}` }, entry.caseId)),
+    el('td', {}, el('a', { href: `case.html?id=${encodeURIComponent(entry.caseId)}&hospital=${encodeURIComponent(entry.hospitalId)}` }, entry.caseId)),
     el('td', {}, entry.hospitalId),
     el('td', {}, when(entry.receivedAt)),
     entry.notProcessed && !entry.predictedGroup
@@ -46,11 +48,11 @@ document.getElementById('upload').addEventListener('submit', async event => {
   form.append('hospitalId', document.getElementById('upload-hospital').value.trim());
   showStatus(uploadStatus, 'Sending…');
   try {
-    const response = await fetch(`${config.ingestUrl}/api/v1/cases/${encodeURIComponent(caseId)}/images`, { method: 'POST', body: form });
+    const response = await authorised(`${config.ingestUrl}/api/v1/cases/${encodeURIComponent(caseId)}/images`, { method: 'POST', body: form });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.detail || `HTTP ${response.status}`);
     showStatus(uploadStatus, `Accepted: image ${answer.imageId} of case ${caseId}. Its result appears below as soon as it is ready.`);
-    uploadStatus.append(' ', el('a', { href: `case.html?id=${encodeURIComponent(caseId)}`, id: 'uploaded-case' }, 'Open the case'));
+    uploadStatus.append(' ', el('a', { href: `case.html?id=${encodeURIComponent(caseId)}&hospital=${encodeURIComponent(answer.hospitalId || form.get('hospitalId'))}`, id: 'uploaded-case' }, 'Open the case'));
     refresh();
   } catch (error) {
     showStatus(uploadStatus, `Not accepted: ${error.message}`, true);

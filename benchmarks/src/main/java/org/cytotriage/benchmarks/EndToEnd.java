@@ -147,7 +147,8 @@ final class EndToEnd implements AutoCloseable {
         String caseId = "bench-" + System.currentTimeMillis() + "-" + cases.incrementAndGet();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images"))
-                .header("Content-Type", "image/jpeg").header("X-Hospital-Id", "benchmark")
+                .header("Content-Type", "image/jpeg")
+                .header("Authorization", "Bearer " + stack.logins().person(java.util.Set.of("scanner"), java.util.List.of("benchmark")))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());

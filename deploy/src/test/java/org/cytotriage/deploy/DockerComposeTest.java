@@ -83,4 +83,33 @@ class DockerComposeTest {
             assertThat((List<String>) services.get(name).get("ports")).as(name).contains(port + ":" + port);
         }
     }
+
+    /** Secrets come from the environment: a password, secret or key is a required placeholder, never a value written here. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void noSecretIsWrittenInTheFileAndEachIsRequiredFromTheEnvironment() {
+        List<String> secrets = new ArrayList<>();
+        services.forEach((name, service) -> ((Map<String, Object>) service.getOrDefault("environment", Map.of())).forEach((variable, value) -> {
+            if (variable.matches(".*(PASSWORD|SECRET|_KEY)$")) {
+                secrets.add(name + " " + variable);
+                assertThat(String.valueOf(value)).as("%s of %s", variable, name).matches("\\$\\{[A-Z0-9_]+:\\?[^}]+}");
+            }
+        }));
+        assertThat(secrets).as("the check found the secrets").contains("postgres POSTGRES_PASSWORD", "audit-service DB_PASSWORD",
+                "keycloak KC_BOOTSTRAP_ADMIN_PASSWORD", "audit-service CYTOTRIAGE_WORKSTATION_CLIENT_SECRET", "ingest-service CYTOTRIAGE_PSEUDONYM_KEY");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void keycloakImportsTheProjectsRealmAndEveryServiceWaitsForIt() {
+        Map<String, Object> keycloak = services.get("keycloak");
+        assertThat((String) keycloak.get("image")).startsWith("quay.io/keycloak/keycloak:26.");
+        assertThat((List<String>) keycloak.get("volumes")).contains(
+                "./identity/keycloak/cytotriage-realm.json:/opt/keycloak/data/import/cytotriage-realm.json:ro");
+        assertThat(keycloak.get("command").toString()).contains("--import-realm");
+        for (String name : SERVICES) {
+            assertThat((Map<String, Object>) services.get(name).get("depends_on")).as(name).containsKey("keycloak");
+            assertThat((Map<String, Object>) services.get(name).get("environment")).as(name).containsKey("OIDC_AUTH_SERVER_URL");
+        }
+    }
 }

@@ -159,7 +159,7 @@ public final class FaultDrills implements Callable<Integer> {
         Report.progress("%n== drill %s: %s", drill.id, drill.fault);
         Instant fault;
         Instant restored;
-        try (LoadGenerator load = new LoadGenerator(stack.url("ingest-service"), prefix, rate, images)) {
+        try (LoadGenerator load = new LoadGenerator(stack.url("ingest-service"), scanner(stack), prefix, rate, images)) {
             Thread.sleep(seconds * 1000L);
             fault = Instant.now();
             String load1 = loadAverage();
@@ -275,7 +275,7 @@ public final class FaultDrills implements Callable<Integer> {
     private void warmUp() throws Exception {
         String prefix = run + "-0warmup" + Instant.now().getEpochSecond() % 1000 + "-";
         List<Upload> uploads;
-        try (LoadGenerator load = new LoadGenerator(stack.url("ingest-service"), prefix, rate, images)) {
+        try (LoadGenerator load = new LoadGenerator(stack.url("ingest-service"), scanner(stack), prefix, rate, images)) {
             Thread.sleep(Math.round(warmUp / rate * 1000));
             uploads = load.stop();
         }
@@ -405,5 +405,10 @@ public final class FaultDrills implements Callable<Integer> {
 
     private static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
+    }
+
+    /** The drill hospital's scanner, a person of the stack's realm with the scanner role (tokens kept until near expiry). */
+    private static java.util.function.Supplier<String> scanner(LocalStack stack) {
+        return () -> stack.logins().person(java.util.Set.of("scanner"), java.util.List.of(LoadGenerator.HOSPITAL));
     }
 }

@@ -72,12 +72,15 @@ final class LoadGenerator implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger receiptMismatches = new AtomicInteger();
     private final String ingestUrl;
+    private final java.util.function.Supplier<String> scannerToken;
     private final String casePrefix;
     private final Images images;
 
     /** Starts sending right away: {@code rate} images per second, cases {@code <casePrefix><n>}. */
-    LoadGenerator(String ingestUrl, String casePrefix, double rate, Images images) {
+    /** {@code scannerToken}: a fresh token of the drill hospital's scanner for each upload (kept by the caller until near expiry). */
+    LoadGenerator(String ingestUrl, java.util.function.Supplier<String> scannerToken, String casePrefix, double rate, Images images) {
         this.ingestUrl = ingestUrl;
+        this.scannerToken = scannerToken;
         this.casePrefix = casePrefix;
         this.images = images;
         ticker.scheduleAtFixedRate(this::send, 0, Math.round(1_000_000_000 / rate), TimeUnit.NANOSECONDS);
@@ -87,11 +90,11 @@ final class LoadGenerator implements AutoCloseable {
         int n = next.getAndIncrement();
         String caseId = casePrefix + n;
         int image = n % images.jpegs().size();
-        String expectedId = Upload.imageIdOf(caseId, images.sha256().get(image));
+        String expectedId = Upload.imageIdOf(HOSPITAL, caseId, images.sha256().get(image));
         Instant sent = Instant.now();
         inFlight.incrementAndGet();
         http.sendAsync(HttpRequest.newBuilder(URI.create(ingestUrl + "/api/v1/cases/" + caseId + "/images")).timeout(ANSWER_TIMEOUT)
-                .header("Content-Type", "image/jpeg").header("X-Hospital-Id", HOSPITAL)
+                .header("Content-Type", "image/jpeg").header("Authorization", "Bearer " + scannerToken.get())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(images.jpegs().get(image))).build(), HttpResponse.BodyHandlers.ofString())
                 .whenComplete((response, failure) -> {
                     try {

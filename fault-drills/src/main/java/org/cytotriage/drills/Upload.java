@@ -42,8 +42,8 @@ record Upload(String caseId, String imageId, Instant sentAt, Instant answeredAt,
         return outcome() == Outcome.ACCEPTED;
     }
 
-    /** ingest-service's rule (IngestService.imageIdOf): the same bytes for the same case, the same id. */
-    static String imageIdOf(String caseId, String sha256) {
-        return UUID.nameUUIDFromBytes((caseId + "/" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
+    /** ingest-service's rule (IngestService.imageIdOf): the same bytes for the same case of a hospital, the same id. */
+    static String imageIdOf(String hospitalId, String caseId, String sha256) {
+        return UUID.nameUUIDFromBytes((hospitalId + "/" + caseId + "/" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

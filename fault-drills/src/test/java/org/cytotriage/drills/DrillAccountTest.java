@@ -193,8 +193,8 @@ class DrillAccountTest {
     void ingestsImageIdRuleGivesTheSameIdForTheSameBytesAndCaseOnly() {
         String sha = "ab".repeat(32);
 
-        assertThat(Upload.imageIdOf("case-1", sha)).isEqualTo(Upload.imageIdOf("case-1", sha))
-                .isNotEqualTo(Upload.imageIdOf("case-2", sha)).hasSize(36);
+        assertThat(Upload.imageIdOf("h", "case-1", sha)).isEqualTo(Upload.imageIdOf("h", "case-1", sha))
+                .isNotEqualTo(Upload.imageIdOf("h", "case-2", sha)).isNotEqualTo(Upload.imageIdOf("other", "case-1", sha)).hasSize(36);
     }
 
     private DrillAccount account(List<Upload> uploads, TopicSnapshot topics) {

@@ -22,7 +22,7 @@ public final class AcceptingIngest {
         byte[] png = TestImages.encoded("png", 999);
         String caseId = "case-warm-up-" + UUID.randomUUID();
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> List.of(200, 202).contains(given().contentType("image/png").header("X-Hospital-Id", "warm-up").body(png)
+                .until(() -> List.of(200, 202).contains(Scanners.of("warm-up").contentType("image/png").body(png)
                         .when().post("/api/v1/cases/" + caseId + "/images").statusCode()));
     }
 }

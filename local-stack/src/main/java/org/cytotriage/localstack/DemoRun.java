@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
+import org.cytotriage.infra.Logins;
 import org.cytotriage.synthetic.SyntheticCase;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 
@@ -30,16 +31,22 @@ final class DemoRun {
             BethesdaCategory.III, BethesdaCategory.V, BethesdaCategory.IV, BethesdaCategory.I);
 
     private static final String HOSPITAL = "demo-hospital";
+    /** Demo accounts of identity/keycloak/demo-accounts.json. */
+    private static final String CYTOPATHOLOGIST = "cyto.demo";
+    private static final String AUDITOR = "auditor.demo";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private final String ingestUrl;
     private final String auditUrl;
+    private final Logins logins;
     private final PrintStream out;
 
-    DemoRun(String ingestUrl, String auditUrl, PrintStream out) {
+    /** Uploads as the demo hospital's scanner, reads and diagnoses as its cytopathologist, audits as its auditor. */
+    DemoRun(String ingestUrl, String auditUrl, Logins logins, PrintStream out) {
         this.ingestUrl = ingestUrl;
         this.auditUrl = auditUrl;
+        this.logins = logins;
         this.out = out;
     }
 
@@ -51,7 +58,7 @@ final class DemoRun {
             String caseId = "demo-" + Instant.now().getEpochSecond() + "-" + i;
             Instant sent = Instant.now();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/api/v1/cases/" + caseId + "/images"))
-                    .header("Content-Type", "image/jpeg").header("X-Hospital-Id", HOSPITAL)
+                    .header("Content-Type", "image/jpeg").header("Authorization", "Bearer " + logins.scanner(HOSPITAL))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(smear.jpegBytes())).build(), HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
                 throw new IllegalStateException("ingest refused demo image: " + accepted.statusCode() + " " + accepted.body());
@@ -64,7 +71,7 @@ final class DemoRun {
                     image.get("prediction").get("flaggedForReview").asBoolean(), peak(image.get("explanation")),
                     Duration.between(sent, Instant.now()).toMillis());
             post(auditUrl + "/api/v1/cases/" + caseId + "/diagnoses", json.createObjectNode()
-                    .put("bethesdaCategory", smear.category().name()).put("recordedBy", "demo (synthetic truth)").toString(), 201);
+                    .put("bethesdaCategory", smear.category().name()).put("comment", "demo: the synthetic truth").toString(), 201);
         }
         printAudit();
     }
@@ -75,15 +82,16 @@ final class DemoRun {
      */
     private void printAudit() throws Exception {
         String month = YearMonth.now(ZoneOffset.UTC).toString();
-        JsonNode report = json.readTree(get(auditUrl + "/api/v1/audit/samples/" + month + "/provisional?hospital=" + HOSPITAL));
+        JsonNode report = json.readTree(get(auditUrl + "/api/v1/audit/samples/" + month + "/provisional?hospital=" + HOSPITAL, AUDITOR));
         JsonNode metrics = report.get("metrics");
         out.printf("Provisional audit %s at %s: %d of %d confirmed cases sampled, agreement %.2f, macro-F1 %.2f, %d disagreements to review%n",
                 month, HOSPITAL, report.get("drawnCases").asInt(), report.get("eligibleCases").asInt(), report.get("agreement").asDouble(),
                 metrics.get("macroF1").asDouble(), report.get("disagreements").size());
     }
 
-    private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    private String get(String url, String user) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer(user)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -92,7 +100,7 @@ final class DemoRun {
 
     private String post(String url, String body, int expectedStatus) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", bearer(CYTOPATHOLOGIST)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
             throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -103,8 +111,8 @@ final class DemoRun {
     JsonNode awaitExplained(String caseId) throws Exception {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(auditUrl + "/api/v1/cases/" + caseId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(auditUrl + "/api/v1/cases/" + caseId))
+                    .header("Authorization", bearer(CYTOPATHOLOGIST)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
                 JsonNode image = json.readTree(response.body()).get("images").get(0);
                 if (image != null && image.hasNonNull("prediction") && image.hasNonNull("explanation")) {
@@ -114,6 +122,10 @@ final class DemoRun {
             Thread.sleep(100);
         }
         throw new IllegalStateException("no explained result for " + caseId + " within 60 s");
+    }
+
+    private String bearer(String user) {
+        return "Bearer " + logins.user(user);
     }
 
     private static String peak(JsonNode explanation) {

@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import org.cytotriage.infra.FreePorts;
+import org.cytotriage.infra.IdentityProvider;
+import org.cytotriage.infra.Logins;
 import org.cytotriage.infra.ProjectLayout;
 import org.cytotriage.infra.RealInfrastructure;
 
@@ -71,6 +73,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private final RealInfrastructure infra;
+    private final Logins logins;
     private final Map<String, List<ServiceLauncher>> services = new LinkedHashMap<>();
     private final Duration startupTime;
 
@@ -78,18 +81,26 @@ public final class LocalStack implements AutoCloseable {
         Instant begin = Instant.now();
         Path root = ProjectLayout.locate().root();
         infra = RealInfrastructure.start();
-        Map<String, String> environment = new LinkedHashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
-                "REGISTRY_URL", infra.registry().apiUrl(),
-                "IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString(),
-                "MODEL_DIR", root.resolve("models/thyroideffi-basic").toString(),
-                "MODEL_DIRS", String.join(",", root.resolve("models/thyroideffi-basic").toString(),
-                        root.resolve("models/thyroideffi-premium").toString(), root.resolve("models/mobilenetv2-160").toString()),
-                "DB_URL", infra.postgres().jdbcUrl(),
-                "DB_USER", infra.postgres().username(),
-                "DB_PASSWORD", infra.postgres().password(),
-                // The case pseudonyms' key, one per stack like a deployment's secret (support.pseudonym).
-                "CYTOTRIAGE_PSEUDONYM_KEY", java.util.HexFormat.of().formatHex(randomBytes(32))));
+        // Keycloak with the project's realm and demo accounts: every API asks for its tokens.
+        IdentityProvider identity = infra.identity();
+        logins = new Logins(identity);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("OIDC_AUTH_SERVER_URL", identity.issuer());
+        environment.put("CYTOTRIAGE_WORKSTATION_CLIENT_SECRET", identity.clientSecret(IdentityProvider.WORKSTATION_CLIENT));
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
+        environment.put("REGISTRY_URL", infra.registry().apiUrl());
+        environment.put("IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString());
+        environment.put("MODEL_DIR", root.resolve("models/thyroideffi-basic").toString());
+        environment.put("MODEL_DIRS", String.join(",", root.resolve("models/thyroideffi-basic").toString(),
+                root.resolve("models/thyroideffi-premium").toString(), root.resolve("models/mobilenetv2-160").toString()));
+        // audit-service works as a role that may only read and append its record; migrations run as the owner.
+        environment.put("DB_URL", infra.postgres().jdbcUrl());
+        environment.put("DB_USER", infra.serviceDatabaseRole());
+        environment.put("DB_PASSWORD", infra.serviceDatabasePassword());
+        environment.put("DB_OWNER_USER", infra.postgres().username());
+        environment.put("DB_OWNER_PASSWORD", infra.postgres().password());
+        // The case pseudonyms' key, one per stack like a deployment's secret (support.pseudonym).
+        environment.put("CYTOTRIAGE_PSEUDONYM_KEY", java.util.HexFormat.of().formatHex(randomBytes(32)));
         Map<String, List<Integer>> ports = new LinkedHashMap<>();
         layout.replicas().forEach((name, count) -> {
             List<Integer> chosen = new ArrayList<>();
@@ -155,6 +166,11 @@ public final class LocalStack implements AutoCloseable {
         return infra;
     }
 
+    /** Tokens of the stack's demo accounts and test people, from its Keycloak. */
+    public Logins logins() {
+        return logins;
+    }
+
     @Override
     public void close() {
         services.values().stream().flatMap(List::stream).forEach(ServiceLauncher::stop);
@@ -170,14 +186,15 @@ public final class LocalStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
         System.out.printf("Up in %.1f s (Kafka %s, registry %s, PostgreSQL %s)%n", stack.startupTime().toMillis() / 1000.0,
                 stack.infra.kafka().bootstrapServers(), stack.infra.registry().apiUrl(), stack.infra.postgres().jdbcUrl());
-        new DemoRun(stack.url("ingest-service"), stack.url("audit-service"), System.out).run(demoImages);
+        new DemoRun(stack.url("ingest-service"), stack.url("audit-service"), stack.logins, System.out).run(demoImages);
         System.out.println();
         System.out.println("Open:");
-        stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/swagger-ui   health %s/q/health%n",
-                name, processes.get(0).url(), processes.get(0).url()));
-        System.out.printf("  a case            %s/api/v1/cases/<caseId>%n", stack.url("audit-service"));
-        System.out.printf("  the month's audit %s/api/v1/audit/samples/<yyyy-MM>?hospital=demo-hospital%n", stack.url("audit-service"));
-        System.out.printf("  drift             %s/api/v1/audit/drift%n", stack.url("audit-service"));
+        System.out.printf("  the worklist      %s/   (the case and audit pages link from it)%n", stack.url("audit-service"));
+        System.out.printf("  sign in as        cyto.demo (cytopathologist) or auditor.demo (auditor) of demo-hospital, password %s%n",
+                stack.infra.identity().demoPassword());
+        System.out.printf("  Keycloak          %s (realm %s; demo accounts: identity/keycloak/demo-accounts.json)%n",
+                stack.infra.identity().issuer(), IdentityProvider.REALM);
+        stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/health%n", name, processes.get(0).url()));
         System.out.println("Demo models are NOT FOR CLINICAL USE.");
         if (!exitAfterDemo) {
             System.out.println("Running until Ctrl-C.");

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.common.header.Headers;
 import org.cytotriage.core.bethesda.BethesdaCategory;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * One image through everything: multipart POST to ingest -> image store -> ImageReceived ->
@@ -56,18 +58,24 @@ class EndToEndTest {
         return traceparent == null ? null : new String(traceparent.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1];
     }
 
+    /** A person of hospital-e2e with one role (an ml-engineer of no hospital), signed in to the stack's Keycloak. */
+    private static RequestSpecification as(String role) {
+        List<String> hospitals = role.equals("ml-engineer") ? List.of() : List.of("hospital-e2e");
+        return given().auth().oauth2(stack.logins().person(Set.of(role), hospitals));
+    }
+
     @Test
     void anUploadedImageEndsAsOneExplainedPredictionOnRecord() throws Exception {
         byte[] png = new SyntheticCytologyGenerator().generate(4242, BethesdaCategory.VI).pngBytes();
         String caseId = "e2e-" + Instant.now().toEpochMilli();
         Instant begin = Instant.now();
 
-        String imageId = given().multiPart("image", "smear.png", png, "image/png").multiPart("hospitalId", "hospital-e2e")
+        String imageId = as("scanner").multiPart("image", "smear.png", png, "image/png")
                 .when().post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images")
                 .then().statusCode(202).extract().path("imageId");
 
         JsonPath found = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(
-                () -> given().when().get(stack.url("audit-service") + "/api/v1/cases/" + caseId).then().extract().jsonPath(),
+                () -> as("cytopathologist").when().get(stack.url("audit-service") + "/api/v1/cases/" + caseId).then().extract().jsonPath(),
                 json -> json.get("images[0].explanation") != null);
         System.out.printf("end to end: upload to explained record in %d ms%n", Duration.between(begin, Instant.now()).toMillis());
 
@@ -103,17 +111,18 @@ class EndToEndTest {
         assertThat(found.getString("images[0].explanation.traceId")).isEqualTo(traceId);
         // The cytopathologist's final diagnosis, then the month's provisional audit holds the case; the
         // month under way cannot be drawn for good.
-        given().contentType("application/json").body("{\"bethesdaCategory\": \"VI\", \"recordedBy\": \"dr-e2e\"}")
-                .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);
+        as("cytopathologist").contentType("application/json").body("{\"bethesdaCategory\": \"VI\"}")
+                .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201)
+                .body("recordedBy", org.hamcrest.Matchers.startsWith("t.cytopathologist"));
         String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
-        given().post(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "?hospital=hospital-e2e").then().statusCode(409)
+        as("auditor").post(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "?hospital=hospital-e2e").then().statusCode(409)
                 .body("type", org.hamcrest.Matchers.equalTo("urn:cytotriage:problem:month-not-closed"));
-        given().get(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "/provisional?hospital=hospital-e2e").then()
+        as("auditor").get(stack.url("audit-service") + "/api/v1/audit/samples/" + month + "/provisional?hospital=hospital-e2e").then()
                 .statusCode(200).body("label", org.hamcrest.Matchers.startsWith("PROVISIONAL"))
                 .body("drawnCases", org.hamcrest.Matchers.equalTo(1)).body("caseIds[0]", org.hamcrest.Matchers.equalTo(caseId))
                 .body("agreement", org.hamcrest.Matchers.equalTo(group.equals("MALIGNANT") ? 1.0f : 0.0f));
         // The live model's card (from the model directories) is the drift reference.
-        given().get(stack.url("audit-service") + "/api/v1/audit/drift?model=thyroideffi-basic").then().statusCode(200)
+        as("ml-engineer").get(stack.url("audit-service") + "/api/v1/audit/drift?model=thyroideffi-basic").then().statusCode(200)
                 .body("[0].referenceMix.size()", org.hamcrest.Matchers.equalTo(3)).body("[0].predictions", org.hamcrest.Matchers.equalTo(1));
 
         // Exactly one prediction on record in the database itself.

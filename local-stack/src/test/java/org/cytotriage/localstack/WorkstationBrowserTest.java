@@ -12,6 +12,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
@@ -33,9 +34,11 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The workstation pages as a cytopathologist uses them, in Debian's headless Chromium: upload an
- * image on the worklist, watch its result and overlay arrive, record the final diagnosis, then open
- * the audit dashboard and read the month's confusion matrix. Screenshots go to target/screenshots.
+ * The workstation pages as their users use them, in Debian's headless Chromium: a cytopathologist
+ * signs in on Keycloak's own login page, uploads an image on the worklist, watches its result and
+ * overlay arrive and records the final diagnosis, and signs out; an auditor of the same hospital
+ * signs in and reads the month's confusion matrix on the audit dashboard. Screenshots go to
+ * target/screenshots.
  */
 class WorkstationBrowserTest {
 
@@ -74,15 +77,17 @@ class WorkstationBrowserTest {
         Path smear = Files.createTempFile("smear", ".jpg");
         Files.write(smear, new SyntheticCytologyGenerator().generate(5151, BethesdaCategory.VI).jpegBytes());
         String audit = stack.url("audit-service");
+        String cytopathologist = stack.logins().personUsername(Set.of("cytopathologist"), List.of(hospital));
+        String auditor = stack.logins().personUsername(Set.of("auditor"), List.of(hospital));
 
-        // The worklist: send an image through the form (it posts to ingest-service, another origin).
-        browser.get(audit + "/index.html");
+        // The worklist, once signed in: send an image through the form (it posts to ingest-service,
+        // another origin, with the user's token) to one of the user's hospitals.
+        signIn(audit + "/index.html", cytopathologist);
         assertThat(browser.findElement(By.id("label")).getText()).contains("NOT FOR CLINICAL USE");
+        assertThat(browser.findElement(By.id("signed-in-user")).getText()).contains(cytopathologist).contains(hospital);
         browser.findElement(By.id("upload-file")).sendKeys(smear.toAbsolutePath().toString());
-        browser.findElement(By.id("upload-case")).sendKeys(caseId);
-        WebElement hospitalField = browser.findElement(By.id("upload-hospital"));
-        hospitalField.clear();
-        hospitalField.sendKeys(hospital, Keys.ENTER);
+        new Select(browser.findElement(By.id("upload-hospital"))).selectByVisibleText(hospital);
+        browser.findElement(By.id("upload-case")).sendKeys(caseId, Keys.ENTER);
         waitFor(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Accepted"));
         WebElement row = waitFor(60).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-case-id='" + caseId + "']")));
         screenshot("1-worklist");
@@ -109,10 +114,10 @@ class WorkstationBrowserTest {
         screenshot("2-case");
 
         // The final diagnosis, recorded in the form.
+        // The final diagnosis, recorded in the form: by the signed-in cytopathologist, named by the token.
         new Select(browser.findElement(By.id("bethesda"))).selectByValue("VI");
-        browser.findElement(By.id("recorded-by")).sendKeys("dr-browser");
         browser.findElement(By.id("comment")).sendKeys("papillary carcinoma", Keys.ENTER);
-        waitFor(20).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#diagnosis-history tbody"), "dr-browser"));
+        waitFor(20).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#diagnosis-history tbody"), cytopathologist));
         assertThat(browser.findElement(By.cssSelector("#diagnosis-history tbody")).getText()).contains("VI").contains("MALIGNANT");
         screenshot("3-diagnosis");
 
@@ -122,13 +127,16 @@ class WorkstationBrowserTest {
         sendAndDiagnose(caseId + "-c", hospital, BethesdaCategory.IV, 5153);
         int[][] expected = new int[3][3];
         for (var entry : diagnoses.entrySet()) {
-            String predicted = given().get(audit + "/api/v1/cases/" + entry.getKey()).then().extract().path("images[0].prediction.group");
+            String predicted = as("cytopathologist", hospital).get(audit + "/api/v1/cases/" + entry.getKey()).then().extract().path("images[0].prediction.group");
             expected[BethesdaCategory.valueOf(entry.getValue()).group().ordinal()][GROUPS.indexOf(predicted)]++;
         }
 
         // The audit dashboard, used from the keyboard: month and hospital, then draw the sample (the
         // month under way: a provisional one, kept nowhere).
-        browser.get(audit + "/audit.html");
+        // Signed out, and in again as the hospital's auditor, through Keycloak's page.
+        browser.findElement(By.id("sign-out")).click();
+        signIn(audit + "/audit.html", auditor);
+        assertThat(browser.findElement(By.id("signed-in-user")).getText()).contains(auditor);
         WebElement month = browser.findElement(By.id("month"));
         js("arguments[0].value = arguments[1]", month, YearMonth.now(ZoneOffset.UTC).toString());
         browser.findElement(By.id("hospital")).sendKeys(hospital);
@@ -166,12 +174,29 @@ class WorkstationBrowserTest {
 
     private void sendAndDiagnose(String caseId, String hospital, BethesdaCategory category, long seed) {
         byte[] jpeg = new SyntheticCytologyGenerator().generate(seed, category).jpegBytes();
-        given().contentType("image/jpeg").header("X-Hospital-Id", hospital).body(jpeg)
+        as("scanner", hospital).contentType("image/jpeg").body(jpeg)
                 .post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images").then().statusCode(202);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> given()
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> as("cytopathologist", hospital)
                 .get(stack.url("audit-service") + "/api/v1/cases/" + caseId).then().extract().path("images[0].prediction") != null);
-        given().contentType("application/json").body("{\"bethesdaCategory\": \"" + category + "\", \"recordedBy\": \"dr-api\"}")
+        as("cytopathologist", hospital).contentType("application/json").body("{\"bethesdaCategory\": \"" + category + "\"}")
                 .post(stack.url("audit-service") + "/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201);
+    }
+
+    /** Opens a page, is sent to Keycloak's own login page, signs in there and is back on the page, signed in. */
+    private static void signIn(String page, String username) {
+        browser.get(page);
+        waitFor(60).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+        assertThat(browser.getCurrentUrl()).as("Keycloak's login page").startsWith(stack.infrastructure().identity().issuer());
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(stack.logins().password());
+        browser.findElement(By.id("kc-login")).click();
+        waitFor(60).until(ExpectedConditions.textToBePresentInElementLocated(By.id("signed-in-user"), username));
+        assertThat(browser.getCurrentUrl()).startsWith(page.substring(0, page.lastIndexOf('/')));
+    }
+
+    /** An API call with the token of a person of the stack's realm. */
+    private static io.restassured.specification.RequestSpecification as(String role, String hospital) {
+        return given().auth().oauth2(stack.logins().person(Set.of(role), List.of(hospital)));
     }
 
     private static WebDriverWait waitFor(int seconds) {

@@ -75,6 +75,7 @@ final class CaseFileMapper {
         record.predictionEventId = event.getPredictionEventId();
         record.imageId = event.getImageId();
         record.caseId = event.getCaseId();
+        record.hospitalId = event.getHospitalId();
         record.modelName = event.getModel().getName();
         record.modelVersion = event.getModel().getVersion();
         record.modelSha256 = event.getModel().getSha256();

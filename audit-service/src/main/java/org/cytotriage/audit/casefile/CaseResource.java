@@ -2,6 +2,7 @@ package org.cytotriage.audit.casefile;
 
 import java.time.LocalDate;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,25 +10,29 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Page;
-import org.cytotriage.support.problem.ProblemException;
+import org.cytotriage.support.identity.Caller;
+import org.cytotriage.support.identity.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/cases")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.CYTOPATHOLOGIST)
 public class CaseResource {
 
     private final Worklist worklist;
     private final AuditPeriod period;
+    private final Caller caller;
 
-    CaseResource(Worklist worklist, AuditPeriod period) {
+    CaseResource(Worklist worklist, AuditPeriod period, Caller caller) {
         this.worklist = worklist;
         this.period = period;
+        this.caller = caller;
     }
 
     @GET
@@ -37,20 +42,22 @@ public class CaseResource {
             @Parameter(description = "First day received, inclusive (ISO date)") @QueryParam("from") LocalDate from,
             @Parameter(description = "Day after the last, exclusive (ISO date)") @QueryParam("to") LocalDate to,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        return worklist.page(new Worklist.Filter(hospital, group, flagged, diagnosed, period.startOf(from), period.startOf(to)), page,
+        return worklist.page(new Worklist.Filter(caller.scope(hospital), group, flagged, diagnosed, period.startOf(from), period.startOf(to)), page,
                 size);
     }
 
     @GET
     @Path("/{caseId}")
     @Operation(summary = "A case with its images, their calibrated probabilities and Grad-CAM heatmaps")
-    public CaseView get(@PathParam("caseId") String caseId) {
-        CaseRecord found = CaseRecord.findById(caseId);
-        if (found == null) {
-            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-case", "Unknown case",
-                    "no case '" + caseId + "' is on record");
-        }
-        return CaseFileMapper.toView(found, ImageRecord.list("caseId", caseId), PredictionRecord.list("caseId", caseId),
-                ExplanationRecord.list("caseId", caseId), DeadLetterRecord.list("caseId = ?1 and redrivenAt is null", caseId));
+    @APIResponse(responseCode = "404", description = "No such case at the caller's hospitals (problem+json)")
+    @APIResponse(responseCode = "409", description = "Two of the caller's hospitals have a case of this id: name the hospital (problem+json)")
+    public CaseView get(@PathParam("caseId") String caseId,
+            @Parameter(description = "One of the caller's hospitals; needed only when two of them have this case id") @QueryParam("hospital")
+            String hospital) {
+        CaseRecord found = CaseRecord.visible(caseId, caller.scope(hospital));
+        String of = "hospitalId = ?1 and caseId = ?2";
+        return CaseFileMapper.toView(found, ImageRecord.list(of, found.hospitalId, caseId), PredictionRecord.list(of, found.hospitalId, caseId),
+                ExplanationRecord.list(of, found.hospitalId, caseId),
+                DeadLetterRecord.list(of + " and redrivenAt is null", found.hospitalId, caseId));
     }
 }

@@ -9,12 +9,14 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 @Entity
+@Immutable
 @Table(name = "explanations")
 public class ExplanationRecord extends PanacheEntityBase {
 
@@ -29,6 +31,8 @@ public class ExplanationRecord extends PanacheEntityBase {
     public String imageId;
     @Column(name = "case_id")
     public String caseId;
+    @Column(name = "hospital_id")
+    public String hospitalId;
     @Column(name = "model_name")
     public String modelName;
     @Column(name = "model_version")

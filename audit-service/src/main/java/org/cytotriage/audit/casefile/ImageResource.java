@@ -1,24 +1,30 @@
 package org.cytotriage.audit.casefile;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.core.imagestore.ImageStore;
+import org.cytotriage.support.identity.Roles;
 import org.cytotriage.support.problem.ProblemException;
+import org.cytotriage.support.identity.Caller;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** The pictures of the workstation view: an image as received, and its Grad-CAM overlay. */
 @Path("/api/v1/images")
+@RolesAllowed(Roles.CYTOPATHOLOGIST)
 public class ImageResource {
 
     static final String OVERLAY_MEDIA_TYPE = "image/png";
 
     private final ImageStore store;
+    private final Caller caller;
 
-    ImageResource(ImageStore store) {
+    ImageResource(ImageStore store, Caller caller) {
         this.store = store;
+        this.caller = caller;
     }
 
     /** Where the view finds an image's original. */
@@ -36,7 +42,8 @@ public class ImageResource {
     @Operation(summary = "The image as it was received")
     public Response original(@PathParam("imageId") String imageId) {
         ImageRecord image = ImageRecord.findById(imageId);
-        if (image == null) {
+        // Another hospital's image is answered as one that does not exist: its id tells nothing.
+        if (image == null || !caller.scope(null).includes(image.hospitalId)) {
             throw notFound("unknown-image", "Unknown image", "no image '" + imageId + "' is on record");
         }
         return picture(image.storeKey, image.mediaType, "image " + imageId);
@@ -48,6 +55,9 @@ public class ImageResource {
     public Response overlay(@PathParam("imageId") String imageId) {
         ExplanationRecord explanation = ExplanationRecord.find("imageId = ?1 and overlayKey is not null order by explainedAt desc",
                 imageId).firstResult();
+        if (explanation != null && !caller.scope(null).includes(explanation.hospitalId)) {
+            explanation = null;
+        }
         if (explanation == null) {
             throw notFound("no-overlay", "No overlay", "no explanation with an overlay is on record for image '" + imageId + "'");
         }

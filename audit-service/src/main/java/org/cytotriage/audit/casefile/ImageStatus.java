@@ -7,7 +7,7 @@ import java.time.Instant;
  * prediction), predicted (waiting for its explanation), explained (done), or not processed (a
  * service gave up on it: {@code reason} says why, until a re-drive answers it).
  */
-public record ImageStatus(String imageId, String caseId, State state, Instant at, String service, String reason,
+public record ImageStatus(String imageId, String caseId, String hospitalId, State state, Instant at, String service, String reason,
         String deadLetterId) {
 
     public enum State {

@@ -2,6 +2,7 @@ package org.cytotriage.audit.casefile;
 
 import java.time.LocalDate;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,11 +13,14 @@ import jakarta.ws.rs.core.MediaType;
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
+import org.cytotriage.support.identity.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.cytotriage.support.identity.Caller;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 @Path("/api/v1/predictions")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.CYTOPATHOLOGIST, Roles.AUDITOR})
 public class PredictionResource {
 
     /** A prediction of one image, with the case it belongs to. */
@@ -25,8 +29,11 @@ public class PredictionResource {
 
     private final AuditPeriod period;
 
-    PredictionResource(AuditPeriod period) {
+    private final Caller caller;
+
+    PredictionResource(AuditPeriod period, Caller caller) {
         this.period = period;
+        this.caller = caller;
     }
 
     @GET
@@ -37,7 +44,7 @@ public class PredictionResource {
             @QueryParam("model") String model, @QueryParam("version") String version, @QueryParam("group") String group,
             @QueryParam("flagged") Boolean flagged,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        Filters filters = Filters.where().equal("hospitalId", hospital).atOrAfter("predictedAt", period.startOf(from))
+        Filters filters = Filters.where().within("hospitalId", caller.scope(hospital)).atOrAfter("predictedAt", period.startOf(from))
                 .before("predictedAt", period.startOf(to)).equal("modelName", model).equal("modelVersion", version)
                 .equal("predictedGroup", group).equal("flaggedForReview", flagged);
         return Page.of(PredictionRecord.find(filters.orderedBy("predictedAt desc, id desc"), filters.parameters()), page, size,

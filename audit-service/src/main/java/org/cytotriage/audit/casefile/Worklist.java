@@ -12,6 +12,7 @@ import jakarta.persistence.Query;
 
 import org.cytotriage.audit.metrics.ConfirmedCases;
 import org.cytotriage.audit.paging.Page;
+import org.cytotriage.support.identity.HospitalScope;
 
 /** Reads the {@code worklist} view: recent cases, newest first, with optional filters. */
 @ApplicationScoped
@@ -26,8 +27,11 @@ public class Worklist {
             Integer diagnosisVersion, String notProcessed) {
     }
 
-    /** Every part optional; {@code diagnosed} true keeps cases with a final diagnosis, false those without. */
-    public record Filter(String hospitalId, String predictedGroup, Boolean flaggedForReview, Boolean diagnosed, Instant from,
+    /**
+     * Every part optional but the hospitals the caller sees; {@code diagnosed} true keeps cases with a
+     * final diagnosis, false those without.
+     */
+    public record Filter(HospitalScope hospitals, String predictedGroup, Boolean flaggedForReview, Boolean diagnosed, Instant from,
             Instant to) {
     }
 
@@ -40,7 +44,13 @@ public class Worklist {
     public Page<Entry> page(Filter filter, int page, int size) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         List<String> clauses = new ArrayList<>();
-        condition(clauses, parameters, "hospital_id = :hospital", "hospital", filter.hospitalId());
+        if (!filter.hospitals().isEvery()) {
+            if (filter.hospitals().hospitals().isEmpty()) {
+                clauses.add("false");
+            } else {
+                condition(clauses, parameters, "hospital_id in (:hospitals)", "hospitals", filter.hospitals().hospitals());
+            }
+        }
         condition(clauses, parameters, "predicted_group = :group", "group", filter.predictedGroup());
         condition(clauses, parameters, "flagged_for_review = :flagged", "flagged", filter.flaggedForReview());
         condition(clauses, parameters, "received_at >= :from", "from", filter.from());
@@ -54,7 +64,7 @@ public class Worklist {
         Query rows = entityManager.createNativeQuery("""
                 select case_id, hospital_id, received_at, model_name, model_version, predicted_group, confidence,
                        flagged_for_review, predicted_at, bethesda, diagnosis_version, not_processed
-                from worklist""" + where + " order by received_at desc, case_id limit :limit offset :offset", Object[].class);
+                from worklist""" + where + " order by received_at desc, hospital_id, case_id limit :limit offset :offset", Object[].class);
         Query count = entityManager.createNativeQuery("select count(*) from worklist" + where, Long.class);
         parameters.forEach((name, value) -> {
             rows.setParameter(name, value);

@@ -7,10 +7,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Formula;
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** A record a service could not process, as its dead letter said, and its re-drive once one was asked. */
+/**
+ * A record a service could not process, as its dead letter said, and its re-drive once one was
+ * asked: the letter is never changed, its re-drive is a row of the {@code redrives} table, read here.
+ */
 @Entity
+@Immutable
 @Table(name = "dead_letters")
 public class DeadLetterRecord extends PanacheEntityBase {
 
@@ -41,11 +48,11 @@ public class DeadLetterRecord extends PanacheEntityBase {
     public String errorClass;
     @Column(name = "recorded_at")
     public Instant recordedAt;
-    @Column(name = "redriven_at")
+    @Formula("(select r.redriven_at from redrives r where r.dead_letter_event_id = event_id)")
     public Instant redrivenAt;
-    @Column(name = "redriven_by")
+    @Formula("(select r.redriven_by from redrives r where r.dead_letter_event_id = event_id)")
     public String redrivenBy;
-    @Column(name = "redrive_event_id")
+    @Formula("(select r.redrive_event_id from redrives r where r.dead_letter_event_id = event_id)")
     public String redriveEventId;
 
     /**

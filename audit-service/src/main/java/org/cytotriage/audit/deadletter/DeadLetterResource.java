@@ -2,6 +2,7 @@ package org.cytotriage.audit.deadletter;
 
 import java.time.LocalDate;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,11 +13,13 @@ import jakarta.ws.rs.core.MediaType;
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
+import org.cytotriage.support.identity.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 @Path("/api/v1/deadletters")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class DeadLetterResource {
 
     private final AuditPeriod period;

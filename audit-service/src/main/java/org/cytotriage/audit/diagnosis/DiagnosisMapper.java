@@ -22,8 +22,9 @@ final class DiagnosisMapper {
         record.bethesda = category.name();
         record.group = category.group().name();
         record.recordedBy = event.getRecordedBy();
+        record.recordedBySubject = event.getRecordedBySubject();
         record.comment = event.getComment();
-        record.recordedAt = event.getRecordedAt();
+        record.diagnosedAt = event.getRecordedAt();
         return record;
     }
 
@@ -32,11 +33,12 @@ final class DiagnosisMapper {
                 .setEventId(record.eventId)
                 .setCaseId(record.caseId)
                 .setHospitalId(record.hospitalId)
-                .setRecordedAt(record.recordedAt)
+                .setRecordedAt(record.diagnosedAt)
                 .setBethesdaCategory(BethesdaCategory.valueOf(record.bethesda))
                 .setGroup(TreatmentGroup.valueOf(record.group))
                 .setVersion(record.version)
                 .setRecordedBy(record.recordedBy)
+                .setRecordedBySubject(record.recordedBySubject)
                 .setComment(record.comment)
                 .build();
     }

@@ -10,10 +10,13 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** One version of a case's final diagnosis. Versions are never changed: a correction is the next one. */
 @Entity
+@Immutable
 @Table(name = "diagnoses")
 public class DiagnosisRecord extends PanacheEntityBase {
 
@@ -33,17 +36,25 @@ public class DiagnosisRecord extends PanacheEntityBase {
     public String group;
     @Column(name = "recorded_by")
     public String recordedBy;
+    /** Who recorded it at the identity provider (subject id); null for a diagnosis from a sender without one. */
+    @Column(name = "recorded_by_subject")
+    public String recordedBySubject;
     public String comment;
-    @Column(name = "recorded_at")
+    /** When the diagnosis was made, as its sender says (the API: when it was given). */
+    @Column(name = "diagnosed_at")
+    public Instant diagnosedAt;
+    /** When the record took it, by the database's clock (its default): never written from here. */
+    @Column(name = "recorded_at", insertable = false, updatable = false)
     public Instant recordedAt;
 
-    static List<DiagnosisRecord> history(String caseId) {
-        return list("caseId = ?1 order by version", caseId);
+    static List<DiagnosisRecord> history(String hospitalId, String caseId) {
+        return list("hospitalId = ?1 and caseId = ?2 order by version", hospitalId, caseId);
     }
 
-    static int nextVersion(String caseId) {
-        Integer latest = getEntityManager().createQuery("select max(d.version) from DiagnosisRecord d where d.caseId = ?1", Integer.class)
-                .setParameter(1, caseId).getSingleResult();
+    static int nextVersion(String hospitalId, String caseId) {
+        Integer latest = getEntityManager().createQuery(
+                "select max(d.version) from DiagnosisRecord d where d.hospitalId = ?1 and d.caseId = ?2", Integer.class)
+                .setParameter(1, hospitalId).setParameter(2, caseId).getSingleResult();
         return latest == null ? 1 : latest + 1;
     }
 }

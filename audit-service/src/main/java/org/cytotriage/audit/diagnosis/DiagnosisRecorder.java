@@ -42,9 +42,10 @@ public class DiagnosisRecorder {
         if (DiagnosisRecord.count("eventId", event.getEventId()) > 0) {
             return;
         }
-        if (DiagnosisRecord.count("caseId = ?1 and version = ?2", event.getCaseId(), event.getVersion()) > 0) {
-            LOG.warnf("diagnosis event %s: case %s already has a version %d; not recorded", event.getEventId(),
-                    event.getCaseId(), event.getVersion());
+        if (DiagnosisRecord.count("hospitalId = ?1 and caseId = ?2 and version = ?3", event.getHospitalId(), event.getCaseId(),
+                event.getVersion()) > 0) {
+            // The case is named by the log line's pseudonym (support.tracing), never by its id.
+            LOG.warnf("diagnosis event %s: the case already has a version %d; not recorded", event.getEventId(), event.getVersion());
             return;
         }
         CaseRecord.ensure(event.getCaseId(), event.getHospitalId());

@@ -8,6 +8,6 @@ public record DiagnosisView(String caseId, String hospitalId, int version, Strin
 
     static DiagnosisView of(DiagnosisRecord record) {
         return new DiagnosisView(record.caseId, record.hospitalId, record.version, record.bethesda, record.group,
-                record.recordedBy, record.comment, record.recordedAt);
+                record.recordedBy, record.comment, record.diagnosedAt);
     }
 }

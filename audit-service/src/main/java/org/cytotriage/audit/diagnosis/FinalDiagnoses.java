@@ -13,7 +13,10 @@ import org.cytotriage.audit.casefile.CaseRecord;
 import org.cytotriage.audit.outbox.Outbox;
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.events.Topics;
+import org.cytotriage.support.identity.Actor;
+import org.cytotriage.support.identity.HospitalScope;
 import org.cytotriage.support.problem.ProblemException;
+import org.cytotriage.support.pseudonym.CasePseudonyms;
 
 /**
  * Records a final diagnosis given through the API as the case's next version, and its
@@ -27,21 +30,24 @@ public class FinalDiagnoses {
 
     private final Outbox outbox;
     private final Clock clock;
+    private final CasePseudonyms pseudonyms;
 
-    FinalDiagnoses(Outbox outbox, Clock clock) {
+    FinalDiagnoses(Outbox outbox, Clock clock, CasePseudonyms pseudonyms) {
         this.outbox = outbox;
         this.clock = clock;
+        this.pseudonyms = pseudonyms;
     }
 
+    /**
+     * Records the next version of the case's final diagnosis, made by {@code cytopathologist} (the
+     * signed-in user): the case is the one of this id that the scope sees (404 otherwise, whether no
+     * hospital has it or another one does).
+     */
     @Transactional
-    public DiagnosisRecord record(String caseId, DiagnosisRequest request) {
-        CaseRecord found = CaseRecord.findById(caseId);
-        if (found == null) {
-            throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-case", "Unknown case",
-                    "no case '" + caseId + "' is on record: a diagnosis is recorded for a case whose images were received");
-        }
-        if (request == null || request.recordedBy() == null || request.recordedBy().isBlank()) {
-            throw badRequest("missing-recorded-by", "Missing recordedBy", "a final diagnosis names who made it (recordedBy)");
+    public DiagnosisRecord record(String caseId, HospitalScope scope, DiagnosisRequest request, Actor cytopathologist) {
+        CaseRecord found = CaseRecord.visible(caseId, scope);
+        if (request == null) {
+            throw badRequest("missing-diagnosis", "Missing diagnosis", "a final diagnosis names its Bethesda category (bethesdaCategory)");
         }
         BethesdaCategory category;
         try {
@@ -53,12 +59,13 @@ public class FinalDiagnoses {
         record.eventId = UUID.randomUUID().toString();
         record.caseId = caseId;
         record.hospitalId = found.hospitalId;
-        record.version = DiagnosisRecord.nextVersion(caseId);
+        record.version = DiagnosisRecord.nextVersion(found.hospitalId, caseId);
         record.bethesda = category.name();
         record.group = category.group().name();
-        record.recordedBy = request.recordedBy();
+        record.recordedBy = cytopathologist.username();
+        record.recordedBySubject = cytopathologist.subject();
         record.comment = request.comment();
-        record.recordedAt = Instant.now(clock);
+        record.diagnosedAt = Instant.now(clock);
         try {
             record.persistAndFlush();
         } catch (PersistenceException e) {
@@ -66,7 +73,8 @@ public class FinalDiagnoses {
             throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "concurrent-diagnosis", "Concurrent diagnosis",
                     "another diagnosis of case '" + caseId + "' was recorded as version " + record.version + " at the same time; send it again");
         }
-        outbox.enqueue(new Outbox.Aggregate("diagnosis", record.id.toString()), Topics.DIAGNOSES, caseId, DiagnosisMapper.toEvent(record));
+        outbox.enqueue(new Outbox.Aggregate("diagnosis", record.id.toString()), Topics.DIAGNOSES, pseudonyms.of(caseId),
+                DiagnosisMapper.toEvent(record));
         return record;
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,11 +16,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.model.LiveModels;
+import org.cytotriage.support.identity.Roles;
 import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 @Path("/api/v1/audit/drift")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.AUDITOR, Roles.ML_ENGINEER})
 public class DriftResource {
 
     private static final int MAX_WEEKS = 52;

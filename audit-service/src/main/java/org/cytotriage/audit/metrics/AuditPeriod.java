@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,7 +25,8 @@ public class AuditPeriod {
     }
 
     public CaseFilter month(YearMonth month, String hospitalId) {
-        return new CaseFilter(startOf(month.atDay(1)), startOf(month.plusMonths(1).atDay(1)), hospitalId, null, null);
+        return new CaseFilter(startOf(month.atDay(1)), startOf(month.plusMonths(1).atDay(1)), hospitalId == null ? null : Set.of(hospitalId),
+                null, null);
     }
 
     /** The instant a month ends (midnight of the next month's first day in the audit's zone). */

@@ -20,7 +20,7 @@ public class ConfirmedCases {
     private static final String SELECT = """
             select p.case_id, p.hospital_id, p.model_name, p.model_version, p.predicted_at,
                    p.p_benign, p.p_indeterminate, p.p_malignant, p.flagged_for_review, d.bethesda, d.version
-            from case_predictions p join latest_diagnoses d on d.case_id = p.case_id
+            from case_predictions p join latest_diagnoses d on d.hospital_id = p.hospital_id and d.case_id = p.case_id
             """;
 
     private final EntityManager entityManager;
@@ -29,22 +29,22 @@ public class ConfirmedCases {
         this.entityManager = entityManager;
     }
 
-    /** Ordered by case id, so a seeded draw over them is reproducible. */
+    /** Ordered by hospital and case id, so a seeded draw over them is reproducible. */
     public List<ConfirmedCase> matching(CaseFilter filter) {
         Map<String, Object> parameters = new HashMap<>();
-        return run(SELECT + " where " + filter.where("p", parameters) + " order by p.case_id", parameters);
+        return run(SELECT + " where " + filter.where("p", parameters) + " order by p.hospital_id, p.case_id", parameters);
     }
 
     /** The cases of a sample, in the sample's order. */
     public List<ConfirmedCase> inSample(long sampleId) {
-        return run(SELECT + " join audit_sample_cases s on s.case_id = p.case_id where s.sample_id = :sample order by s.position",
+        return run(SELECT + " join audit_sample_cases s on s.hospital_id = p.hospital_id and s.case_id = p.case_id where s.sample_id = :sample order by s.position",
                 Map.of("sample", sampleId));
     }
 
     /** Confirmed cases whose latest diagnosis was recorded after {@code since} (all when null), for a training manifest. */
     public List<ConfirmedCase> diagnosedSince(Instant since) {
-        return since == null ? run(SELECT + " order by p.case_id", Map.of())
-                : run(SELECT + " where d.recorded_at > :since order by p.case_id", Map.of("since", since));
+        return since == null ? run(SELECT + " order by p.hospital_id, p.case_id", Map.of())
+                : run(SELECT + " where d.recorded_at > :since order by p.hospital_id, p.case_id", Map.of("since", since));
     }
 
     private List<ConfirmedCase> run(String sql, Map<String, Object> parameters) {

@@ -2,17 +2,21 @@ package org.cytotriage.audit.metrics;
 
 import java.time.LocalDate;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.cytotriage.support.identity.Caller;
+import org.cytotriage.support.identity.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 @Path("/api/v1/audit/metrics")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.AUDITOR)
 public class MetricsResource {
 
     /** The figures and what they cover. */
@@ -23,10 +27,12 @@ public class MetricsResource {
 
     private final ConfirmedCases confirmed;
     private final AuditPeriod period;
+    private final Caller caller;
 
-    MetricsResource(ConfirmedCases confirmed, AuditPeriod period) {
+    MetricsResource(ConfirmedCases confirmed, AuditPeriod period, Caller caller) {
         this.confirmed = confirmed;
         this.period = period;
+        this.caller = caller;
     }
 
     @GET
@@ -35,7 +41,8 @@ public class MetricsResource {
             @Parameter(description = "First day predicted, inclusive (ISO date)") @QueryParam("from") LocalDate from,
             @Parameter(description = "Day after the last, exclusive (ISO date)") @QueryParam("to") LocalDate to,
             @QueryParam("hospital") String hospital, @QueryParam("model") String model, @QueryParam("version") String version) {
-        CaseFilter filter = new CaseFilter(period.startOf(from), period.startOf(to), hospital, model, version);
+        CaseFilter filter = new CaseFilter(period.startOf(from), period.startOf(to), CaseFilter.hospitalsOf(caller.scope(hospital)), model,
+                version);
         return new MetricsView(LABEL, filter, ClinicalMetrics.of(confirmed.matching(filter).stream().map(ConfirmedCase::scored).toList()));
     }
 }

@@ -8,10 +8,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** A model version's card as published: the reference figures drift and performance are judged against. */
 @Entity
+@Immutable
 @Table(name = "model_cards")
 @IdClass(ModelCardRecord.Key.class)
 public class ModelCardRecord extends PanacheEntityBase {

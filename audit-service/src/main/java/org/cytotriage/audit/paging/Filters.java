@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.cytotriage.support.identity.HospitalScope;
+
 /** A listing's optional filters as a Panache query: a filter whose value is null is left out. */
 public final class Filters {
 
@@ -27,6 +29,18 @@ public final class Filters {
     /** {@code field < value} */
     public Filters before(String field, Object value) {
         return add(field + " < :" + field + "To", field + "To", value);
+    }
+
+    /** {@code field in (the scope's hospitals)}, nothing for a scope of every hospital; an empty scope matches nothing. */
+    public Filters within(String field, HospitalScope scope) {
+        if (scope.isEvery()) {
+            return this;
+        }
+        if (scope.hospitals().isEmpty()) {
+            clauses.add("1 = 0");
+            return this;
+        }
+        return add(field + " in (:" + field + "In)", field + "In", scope.hospitals());
     }
 
     public String orderedBy(String order) {

@@ -40,9 +40,10 @@ class RetrainingManifests {
      */
     private static final String IMAGES = """
             select i.image_id, i.store_key, d.bethesda, p.hospital_id
-            from case_predictions p join latest_diagnoses d on d.case_id = p.case_id join images i on i.case_id = p.case_id
+            from case_predictions p join latest_diagnoses d on d.hospital_id = p.hospital_id and d.case_id = p.case_id
+                 join images i on i.hospital_id = p.hospital_id and i.case_id = p.case_id
             """;
-    private static final String ORDER = " order by p.case_id, i.image_id";
+    private static final String ORDER = " order by p.hospital_id, p.case_id, i.image_id";
 
     private final EntityManager entityManager;
     private final ImageStore store;
@@ -85,7 +86,7 @@ class RetrainingManifests {
         byte[] manifest = bytes.toByteArray();
         // Stored before the request commits: the event never points at a file that is not there. A
         // request rolled back leaves a file nobody names, harmless in a content-addressed store.
-        String key = store.put(manifest);
+        String key = store.putAcrossHospitals(manifest);
         return ManifestRef.newBuilder().setKey(key).setSha256(Sha256.hex(manifest)).setEntries(entries)
                 .setSizeBytes(manifest.length).build();
     }

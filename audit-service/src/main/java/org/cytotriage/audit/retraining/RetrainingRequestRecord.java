@@ -7,10 +7,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** A retraining request as published; its manifest is the file in the image store under {@code manifestKey}. */
 @Entity
+@Immutable
 @Table(name = "retraining_requests")
 public class RetrainingRequestRecord extends PanacheEntityBase {
 

@@ -44,20 +44,25 @@ public class RetrainingRequests {
     public boolean request(LiveModel live, RetrainingTrigger trigger, String reason) {
         String eventId = UUID.randomUUID().toString();
         Instant now = Instant.now(clock);
+        if (RetrainingRequestRecord.count("modelName = ?1 and modelVersion = ?2 and trigger = ?3", live.name(), live.version(),
+                trigger.name()) > 0) {
+            return false;
+        }
+        // Written once, with its manifest: the record is append-only. Two asking at once both build a
+        // manifest; the key keeps one request, and the other's file is named by nothing (harmless in a
+        // content-addressed store).
+        ManifestRef manifest = manifests.store(live);
         int inserted = entityManager.createNativeQuery("""
-                insert into retraining_requests (event_id, model_name, model_version, trigger, reason, manifest_size, requested_at)
-                values (?1, ?2, ?3, ?4, ?5, 0, ?6) on conflict (model_name, model_version, trigger) do nothing""")
+                insert into retraining_requests (event_id, model_name, model_version, trigger, reason, manifest_size, manifest_key,
+                                                 manifest_sha256, requested_at)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) on conflict (model_name, model_version, trigger) do nothing""")
                 .setParameter(1, eventId).setParameter(2, live.name()).setParameter(3, live.version())
-                .setParameter(4, trigger.name()).setParameter(5, reason).setParameter(6, now)
+                .setParameter(4, trigger.name()).setParameter(5, reason).setParameter(6, manifest.getEntries())
+                .setParameter(7, manifest.getKey()).setParameter(8, manifest.getSha256()).setParameter(9, now)
                 .executeUpdate();
         if (inserted == 0) {
             return false;
         }
-        ManifestRef manifest = manifests.store(live);
-        entityManager.createNativeQuery("""
-                update retraining_requests set manifest_size = ?1, manifest_key = ?2, manifest_sha256 = ?3 where event_id = ?4""")
-                .setParameter(1, manifest.getEntries()).setParameter(2, manifest.getKey()).setParameter(3, manifest.getSha256())
-                .setParameter(4, eventId).executeUpdate();
         outbox.enqueue(new Outbox.Aggregate("retraining-request", eventId), Topics.RETRAINING, live.name(),
                 RetrainingRequested.newBuilder()
                         .setEventId(eventId)

@@ -1,5 +1,6 @@
 package org.cytotriage.audit.retraining;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,12 +14,14 @@ import org.cytotriage.audit.outbox.Outbox;
 import org.cytotriage.audit.paging.Filters;
 import org.cytotriage.audit.paging.Page;
 import org.cytotriage.core.imagestore.ImageStore;
+import org.cytotriage.support.identity.Roles;
 import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/audit/retraining")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.AUDITOR, Roles.ML_ENGINEER})
 public class RetrainingResource {
 
     /** {@code published}: false while its event waits in the outbox for the broker. */
@@ -46,6 +49,7 @@ public class RetrainingResource {
 
     @GET
     @Path("/{eventId}/manifest")
+    @RolesAllowed(Roles.ML_ENGINEER)
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "The request's manifest: an Avro object container file of ConfirmedCase records (schema in its header)")
     @APIResponse(responseCode = "200", description = "The file; its ETag is its sha256, as in the event's manifestRef")

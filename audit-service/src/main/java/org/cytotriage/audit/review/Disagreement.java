@@ -11,10 +11,18 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Formula;
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** An audited case where the model's group and the final diagnosis's group differ. */
+/**
+ * An audited case where the model's group and the final diagnosis's group differ. Never changed
+ * once opened: its status is that of its latest review (OPEN before the first), read from
+ * {@code disagreement_reviews}.
+ */
 @Entity
+@Immutable
 @Table(name = "disagreements")
 public class Disagreement extends PanacheEntityBase {
 
@@ -37,9 +45,12 @@ public class Disagreement extends PanacheEntityBase {
     @Column(name = "diagnosis_version")
     public int diagnosisVersion;
     @Enumerated(EnumType.STRING)
+    @Formula("coalesce((select r.status from disagreement_reviews r where r.disagreement_id = id order by r.reviewed_at desc, r.id desc"
+            + " limit 1), 'OPEN')")
     public ReviewStatus status;
     @Column(name = "opened_at")
     public Instant openedAt;
-    @Column(name = "updated_at")
+    /** When its status last changed: its latest review, or when it was opened. */
+    @Formula("coalesce((select max(r.reviewed_at) from disagreement_reviews r where r.disagreement_id = id), opened_at)")
     public Instant updatedAt;
 }

@@ -11,14 +11,13 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.Response;
 
 import org.cytotriage.audit.metrics.ConfirmedCase;
+import org.cytotriage.support.identity.Actor;
+import org.cytotriage.support.identity.HospitalScope;
 import org.cytotriage.support.problem.ProblemException;
 
 /** Opens disagreements for audited cases and moves them through review. */
 @ApplicationScoped
 public class Disagreements {
-
-    /** What disagreement_reviews.reviewer holds. */
-    static final int MAX_REVIEWER = 100;
 
     private final EntityManager entityManager;
     private final Clock clock;
@@ -38,9 +37,9 @@ public class Disagreements {
             }
             entityManager.createNativeQuery("""
                     insert into disagreements (case_id, hospital_id, model_name, model_version, predicted_group, diagnosed_group,
-                                               bethesda, diagnosis_version, status, opened_at, updated_at)
-                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'OPEN', ?9, ?9)
-                    on conflict (case_id, diagnosis_version) do nothing""")
+                                               bethesda, diagnosis_version, opened_at)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    on conflict (hospital_id, case_id, diagnosis_version) do nothing""")
                     .setParameter(1, c.caseId()).setParameter(2, c.hospitalId()).setParameter(3, c.modelName())
                     .setParameter(4, c.modelVersion()).setParameter(5, c.scored().predicted().name())
                     .setParameter(6, c.scored().truth().name()).setParameter(7, c.diagnosis().name())
@@ -54,7 +53,8 @@ public class Disagreements {
         List<Disagreement> found = new ArrayList<>();
         for (ConfirmedCase c : audited) {
             if (!c.agrees()) {
-                Disagreement d = Disagreement.find("caseId = ?1 and diagnosisVersion = ?2", c.caseId(), c.diagnosisVersion()).firstResult();
+                Disagreement d = Disagreement.find("hospitalId = ?1 and caseId = ?2 and diagnosisVersion = ?3", c.hospitalId(), c.caseId(),
+                        c.diagnosisVersion()).firstResult();
                 if (d != null) {
                     found.add(d);
                 }
@@ -63,27 +63,23 @@ public class Disagreements {
         return found;
     }
 
-    /** @throws ProblemException 404 when no disagreement has this id */
-    public Disagreement get(long id) {
+    /** @throws ProblemException 404 when no disagreement of the scope's hospitals has this id (another hospital's too) */
+    public Disagreement get(long id, HospitalScope scope) {
         Disagreement found = Disagreement.findById(id);
-        if (found == null) {
+        if (found == null || !scope.includes(found.hospitalId)) {
             throw new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-disagreement", "Unknown disagreement",
                     "no disagreement " + id + " is on record");
         }
         return found;
     }
 
+    /** A review by {@code reviewer}, the signed-in auditor: the request names only the status and a comment. */
     @Transactional
-    public Disagreement review(long id, ReviewRequest request) {
-        Disagreement disagreement = get(id);
-        if (request == null || request.reviewer() == null || request.reviewer().isBlank() || request.status() == null) {
+    public Disagreement review(long id, ReviewRequest request, Actor reviewer, HospitalScope scope) {
+        Disagreement disagreement = get(id, scope);
+        if (request == null || request.status() == null) {
             throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "incomplete-review", "Incomplete review",
-                    "a review names its reviewer and the status it leaves the disagreement in (OPEN, DISCUSSED, RESOLVED)");
-        }
-        if (request.reviewer().length() > MAX_REVIEWER) {
-            // What disagreement_reviews.reviewer holds: refused here rather than failed by the database.
-            throw new ProblemException(Response.Status.BAD_REQUEST.getStatusCode(), "reviewer-too-long", "Reviewer too long",
-                    "a reviewer is named in at most " + MAX_REVIEWER + " characters (got " + request.reviewer().length() + ")");
+                    "a review names the status it leaves the disagreement in (OPEN, DISCUSSED, RESOLVED)");
         }
         if (request.status().compareTo(disagreement.status) < 0) {
             throw new ProblemException(Response.Status.CONFLICT.getStatusCode(), "review-goes-back", "Review cannot go back",
@@ -94,12 +90,14 @@ public class Disagreements {
         DisagreementReview review = new DisagreementReview();
         review.disagreementId = id;
         review.status = request.status();
-        review.reviewer = request.reviewer();
+        review.reviewer = reviewer.username();
+        review.reviewerSubject = reviewer.subject();
         review.comment = request.comment();
         review.reviewedAt = now;
         review.persist();
-        disagreement.status = request.status();
-        disagreement.updatedAt = now;
+        // The status is the latest review's: read again, now that this one is in.
+        entityManager.flush();
+        entityManager.refresh(disagreement);
         return disagreement;
     }
 }

@@ -12,10 +12,13 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /** A month's draw of confirmed cases at one hospital; its cases are in {@code audit_sample_cases}. */
 @Entity
+@Immutable
 @Table(name = "audit_samples")
 public class AuditSample extends PanacheEntityBase {
 
@@ -35,6 +38,12 @@ public class AuditSample extends PanacheEntityBase {
     public int eligibleCases;
     @Column(name = "drawn_at")
     public Instant drawnAt;
+    /** Who drew it: an auditor's login name, or the schedule's name. */
+    @Column(name = "drawn_by")
+    public String drawnBy;
+    /** The auditor's subject id at the identity provider; null for the schedule. */
+    @Column(name = "drawn_by_subject")
+    public String drawnBySubject;
 
     static AuditSample find(YearMonth month, String hospitalId, SampleKind kind) {
         return find("month = ?1 and hospitalId = ?2 and kind = ?3", month.toString(), hospitalId, kind).firstResult();

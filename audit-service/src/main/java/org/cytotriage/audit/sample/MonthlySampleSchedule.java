@@ -51,7 +51,7 @@ public class MonthlySampleSchedule {
                 .sorted().toList();
         for (String hospital : hospitals) {
             try {
-                drawer.draw(month, hospital);
+                drawer.draw(month, hospital, SampleDrawer.SCHEDULE);
             } catch (RuntimeException e) {
                 // Another replica drew it at the same moment (unique key); the next run finds it drawn.
                 LOG.warnf(e, "monthly sample %s for %s not drawn here", month, hospital);

@@ -9,9 +9,9 @@ import org.cytotriage.audit.review.DisagreementView;
 /**
  * A month's audit at one hospital. {@code agreement} and {@code metrics} come from the random
  * sample alone (unbiased estimates); the enriched review list has its own disagreements and no
- * figures. {@code seed} is a decimal string: as a JSON number a browser would round it.
+ * figures. {@code drawnBy} is the auditor who drew it, or the schedule. {@code seed} is a decimal string: as a JSON number a browser would round it.
  */
-public record SampleReport(String label, String month, String hospitalId, Instant drawnAt, String seed, int requestedSize,
+public record SampleReport(String label, String month, String hospitalId, Instant drawnAt, String drawnBy, String seed, int requestedSize,
         int eligibleCases, int drawnCases, String note, Double agreement, ClinicalReport metrics,
         List<String> caseIds, List<DisagreementView> disagreements, EnrichedList enrichedReviewList) {
 

@@ -56,7 +56,7 @@ public class SampleReports {
             enrichedList = new SampleReport.EnrichedList(ENRICHED_LABEL, enriched.requestedSize, enriched.eligibleCases,
                     caseIds(risky), views(risky));
         }
-        return new SampleReport(label, random.month, hospitalId, random.drawnAt, Long.toString(random.seed), random.requestedSize,
+        return new SampleReport(label, random.month, hospitalId, random.drawnAt, random.drawnBy, Long.toString(random.seed), random.requestedSize,
                 random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList);
     }
 

@@ -13,7 +13,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The audit API is documented: every resource appears in the OpenAPI document with its parameters. */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class AuditApiTest {
 
     @Test
@@ -30,7 +31,7 @@ class AuditApiTest {
                 .body("paths", hasKey("/api/v1/audit/drift"))
                 .body("paths", hasKey("/api/v1/audit/drift/history"))
                 .body("paths", hasKey("/api/v1/cases"))
-                .body("paths", hasKey("/api/v1/ui/config"))
+                .body("paths", hasKey("/ui/session"))
                 .body("paths", hasKey("/api/v1/audit/retraining"))
                 .body("paths.'/api/v1/predictions'.get.parameters.name", org.hamcrest.Matchers.hasItems("hospital", "from", "to",
                         "model", "version", "page", "size"));

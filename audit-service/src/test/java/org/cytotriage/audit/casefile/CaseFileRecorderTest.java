@@ -15,12 +15,13 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ExplanationReady;
-import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.TreatmentGroup;
@@ -34,7 +35,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class CaseFileRecorderTest {
 
     private static final ImageRef IMAGE = AuditEvents.imageRef("sha256/ab/" + "ab".repeat(32));
@@ -52,9 +54,9 @@ class CaseFileRecorderTest {
         String imageId = UUID.randomUUID().toString();
         PredictionMade prediction = prediction(caseId, imageId);
         byte[] jpeg = ("jpeg bytes of " + imageId).getBytes(StandardCharsets.UTF_8);
-        String imageKey = store.put(jpeg);
+        String imageKey = store.put("hospital-a", jpeg);
         ExplanationReady explanation = explanation(prediction);
-        explanation.setOverlayKey(store.put(OVERLAY_PNG));
+        explanation.setOverlayKey(store.put("hospital-a", OVERLAY_PNG));
         // Out of order on purpose: the explanation and prediction may overtake the image.
         writer.send(Topics.EXPLANATIONS, caseId, explanation);
         writer.send(Topics.PREDICTIONS, caseId, prediction);
@@ -63,7 +65,7 @@ class CaseFileRecorderTest {
         writer.send(Topics.IMAGES, caseId, image);
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
-                given().when().get("/api/v1/cases/" + caseId).then().statusCode(200)
+                As.cytopathologist("hospital-a").when().get("/api/v1/cases/" + caseId).then().statusCode(200)
                         .body("hospitalId", equalTo("hospital-a"))
                         .body("images[0].imageId", equalTo(imageId))
                         .body("images[0].prediction.group", equalTo("MALIGNANT"))
@@ -74,19 +76,19 @@ class CaseFileRecorderTest {
                         .body("images[0].originalUrl", equalTo("/api/v1/images/" + imageId + "/original"))
                         .body("images[0].explanation.overlayUrl", equalTo("/api/v1/images/" + imageId + "/overlay")));
 
-        byte[] original = given().when().get("/api/v1/images/" + imageId + "/original").then().statusCode(200)
+        byte[] original = As.cytopathologist("hospital-a").when().get("/api/v1/images/" + imageId + "/original").then().statusCode(200)
                 .contentType("image/jpeg").extract().asByteArray();
         assertThat(original).isEqualTo(jpeg);
-        byte[] overlay = given().when().get("/api/v1/images/" + imageId + "/overlay").then().statusCode(200)
+        byte[] overlay = As.cytopathologist("hospital-a").when().get("/api/v1/images/" + imageId + "/overlay").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
         assertThat(overlay).isEqualTo(OVERLAY_PNG);
     }
 
     @Test
     void imageWithoutOverlayOrUnknownImageIsA404Problem() {
-        given().when().get("/api/v1/images/no-such-image/original").then().statusCode(404)
+        As.cytopathologist("hospital-a").when().get("/api/v1/images/no-such-image/original").then().statusCode(404)
                 .contentType(containsString("application/problem+json")).body("detail", containsString("no-such-image"));
-        given().when().get("/api/v1/images/no-such-image/overlay").then().statusCode(404)
+        As.cytopathologist("hospital-a").when().get("/api/v1/images/no-such-image/overlay").then().statusCode(404)
                 .contentType(containsString("application/problem+json")).body("title", equalTo("No overlay"));
     }
 
@@ -108,16 +110,16 @@ class CaseFileRecorderTest {
         writer.send(Topics.IMAGES, caseId, image(caseId, marker));
 
         // Records of one case arrive in order on each topic: once the marker is in, the duplicates were seen.
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).statusCode() == 200
-                && given().get("/api/v1/cases/" + caseId).jsonPath().getList("images").size() == 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).jsonPath()
+        await().atMost(Duration.ofSeconds(30)).until(() -> As.cytopathologist("hospital-a").get("/api/v1/cases/" + caseId).statusCode() == 200
+                && As.cytopathologist("hospital-a").get("/api/v1/cases/" + caseId).jsonPath().getList("images").size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> As.cytopathologist("hospital-a").get("/api/v1/cases/" + caseId).jsonPath()
                 .getString("images.find { it.imageId == '" + imageId + "' }.prediction.group") != null);
         assertThat(countPredictions(imageId)).isEqualTo(1);
     }
 
     @Test
     void unknownCaseIsA404Problem() {
-        given().when().get("/api/v1/cases/no-such-case").then().statusCode(404)
+        As.cytopathologist("hospital-a").when().get("/api/v1/cases/no-such-case").then().statusCode(404)
                 .contentType("application/problem+json").body("detail", containsString("no-such-case"));
     }
 

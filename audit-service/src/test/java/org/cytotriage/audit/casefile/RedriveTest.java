@@ -11,16 +11,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
+import org.cytotriage.support.identity.Roles;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.ResourceArg;
@@ -29,7 +33,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class RedriveTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
@@ -44,17 +49,19 @@ class RedriveTest {
         DeadLetter letter = letter(image);
         writer.send(Topics.DEAD_LETTER, caseId, letter);
         // The image and its letter arrive on two channels: wait for both on record.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-rd").get("/api/v1/cases/" + caseId)
                 .then().statusCode(200).body("images[0].imageId", equalTo(image.getImageId()))
                 .body("images[0].notProcessed", notNullValue()));
 
-        String redriveEventId = given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "ops-on-call"))
+        // A body naming someone else changes nothing: the re-drive is the signed-in operator's.
+        String redriveEventId = As.admin().contentType(ContentType.JSON).body(Map.of("redrivenBy", "someone-else"))
                 .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(200)
-                .body("redrive.by", equalTo("ops-on-call")).body("redrive.at", notNullValue()).body("redrivable", equalTo(false))
+                .body("redrive.by", equalTo(Tokens.username(Roles.ADMIN))).body("redrive.at", notNullValue()).body("redrivable", equalTo(false))
                 .extract().path("redrive.eventId");
-        given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "someone-else"))
+        given().auth().oauth2(Tokens.of(Set.of(Roles.ADMIN, Roles.AUDITOR)))
                 .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(200)
-                .body("redrive.eventId", equalTo(redriveEventId)).body("redrive.by", equalTo("ops-on-call"));
+                .body("redrive.eventId", equalTo(redriveEventId)).body("redrive.by", equalTo(Tokens.username(Roles.ADMIN)));
+        As.cytopathologist("hospital-rd").post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(403);
 
         List<ImageReceived> published = reader.read(Topics.IMAGES, ImageReceived.class, i -> i.getImageId().equals(image.getImageId()),
                 found -> found.size() >= 2, Duration.ofSeconds(30)).stream().map(r -> r.value()).toList();
@@ -65,7 +72,7 @@ class RedriveTest {
         ImageReceived again = published.stream().filter(i -> i.getEventId().equals(redriveEventId)).findFirst().orElseThrow();
         assertThat(again.getImage()).isEqualTo(image.getImage());
         assertThat(again.getCaseId()).isEqualTo(caseId);
-        given().get("/api/v1/images/" + image.getImageId() + "/status").then().statusCode(200).body("state", equalTo("ACCEPTED"));
+        As.cytopathologist("hospital-rd").get("/api/v1/images/" + image.getImageId() + "/status").then().statusCode(200).body("state", equalTo("ACCEPTED"));
     }
 
     @Test
@@ -74,16 +81,12 @@ class RedriveTest {
                 Instant.now());
         DeadLetter letter = letter(never);
         writer.send(Topics.DEAD_LETTER, never.getCaseId(), letter);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + never.getImageId() + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-rd").get("/api/v1/images/" + never.getImageId() + "/status")
                 .then().statusCode(200).body("state", equalTo("NOT_PROCESSED")));
 
-        given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "ops-on-call"))
-                .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(409)
+        As.admin().post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(409)
                 .contentType(containsString("application/problem+json")).body("detail", containsString("is not on record"));
-        given().contentType(ContentType.JSON).body(Map.of("redrivenBy", "ops-on-call"))
-                .post("/api/v1/deadletters/no-such-letter/redrive").then().statusCode(404);
-        given().contentType(ContentType.JSON).body(Map.of())
-                .post("/api/v1/deadletters/" + letter.getEventId() + "/redrive").then().statusCode(400);
+        As.admin().post("/api/v1/deadletters/no-such-letter/redrive").then().statusCode(404);
     }
 
     private static DeadLetter letter(ImageReceived image) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
@@ -29,7 +30,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The audit store is idempotent: every record of its topics delivered again, from the start, adds nothing. */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class TopicReplayTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
@@ -40,7 +42,7 @@ class TopicReplayTest {
         String hospital = "hospital-replay-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> cases = List.of(hospital + "-1", hospital + "-2", hospital + "-3");
         cases.forEach(caseId -> publishImagePredictionAndDiagnosis(caseId, hospital, "IV", 1));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/audit/metrics?hospital=" + hospital)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> As.auditor(hospital).get("/api/v1/audit/metrics?hospital=" + hospital)
                 .then().body("metrics.cases", equalTo(3)));
 
         replay(Topics.IMAGES, ImageReceived.class);
@@ -51,14 +53,14 @@ class TopicReplayTest {
         // replayed before it on the case's partition has been consumed.
         cases.forEach(caseId -> publishImagePredictionAndDiagnosis(caseId, hospital, "V", 2));
         for (String caseId : cases) {
-            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId + "/diagnoses").then()
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> As.cytopathologist(hospital).get("/api/v1/cases/" + caseId + "/diagnoses").then()
                     .body("size()", equalTo(2)).body("bethesdaCategory", hasItems("IV", "V")));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId).then()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist(hospital).get("/api/v1/cases/" + caseId).then()
                     .body("images.size()", equalTo(2)));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/predictions?hospital=" + hospital).then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.auditor(hospital).get("/api/v1/predictions?hospital=" + hospital).then()
                 .body("total", equalTo(6)));
-        given().get("/api/v1/audit/metrics?hospital=" + hospital).then().body("metrics.cases", equalTo(3));
+        As.auditor(hospital).get("/api/v1/audit/metrics?hospital=" + hospital).then().body("metrics.cases", equalTo(3));
     }
 
     private void publishImagePredictionAndDiagnosis(String caseId, String hospital, String bethesda, int diagnosisVersion) {

@@ -34,7 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * holds any bound.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class ColumnsHoldEventFieldsTest {
 
     /** Where audit keeps each string field it records: event field path, then table.column. */
@@ -66,11 +67,13 @@ class ColumnsHoldEventFieldsTest {
         keep(ExplanationReady.getClassSchema(), "model.sha256", "explanations.model_sha256");
         keep(ExplanationReady.getClassSchema(), "method", "explanations.method");
         keep(ExplanationReady.getClassSchema(), "overlayKey", "explanations.overlay_key");
+        keep(ExplanationReady.getClassSchema(), "hospitalId", "explanations.hospital_id");
         keep(DiagnosisRecorded.getClassSchema(), "eventId", "diagnoses.event_id");
         keep(DiagnosisRecorded.getClassSchema(), "caseId", "diagnoses.case_id");
         keep(DiagnosisRecorded.getClassSchema(), "hospitalId", "diagnoses.hospital_id");
         keep(DiagnosisRecorded.getClassSchema(), "recordedBy", "diagnoses.recorded_by");
         keep(DiagnosisRecorded.getClassSchema(), "comment", "diagnoses.comment");
+        keep(DiagnosisRecorded.getClassSchema(), "recordedBySubject", "diagnoses.recorded_by_subject");
         keep(ModelPublished.getClassSchema(), "model.name", "model_cards.model_name");
         keep(ModelPublished.getClassSchema(), "model.version", "model_cards.model_version");
         keep(ModelPublished.getClassSchema(), "model.sha256", "model_cards.model_sha256");
@@ -108,7 +111,7 @@ class ColumnsHoldEventFieldsTest {
     /** Columns of those tables that no event field fills: audit's own values, bounded by the code that writes them. */
     private static final List<String> AUDITS_OWN = List.of("images.trace_id", "predictions.trace_id", "explanations.trace_id",
             "predictions.predicted_group", "explanations.explained_group", "diagnoses.bethesda", "diagnoses.treatment_group",
-            "dead_letters.redriven_by", "dead_letters.redrive_event_id");
+            "dead_letters.redriven_by", "dead_letters.redrive_event_id", "dead_letters.redriven_by_subject");
 
     @Test
     void everyStringColumnOfTheTablesThatKeepEventsIsComparedHere() {

@@ -31,7 +31,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * recording hit by it is run again; a statement the database refuses is not.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class DatabaseAwayTest {
 
     @Inject

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DeadLetter;
@@ -33,7 +34,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class DeadLetterResourceTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
@@ -44,30 +46,30 @@ class DeadLetterResourceTest {
         ImageReceived image = AuditEvents.image(caseId, "hospital-dl", UUID.randomUUID().toString(), "sha256/ab/" + "ab".repeat(32),
                 Instant.now());
         writer.send(Topics.IMAGES, caseId, image);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + image.getImageId() + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + image.getImageId() + "/status")
                 .then().statusCode(200).body("state", equalTo("ACCEPTED")));
 
         DeadLetter letter = letter(image, "inference-service", Topics.IMAGES, 7L, "the image cannot be decoded: broken JPEG");
         writer.send(Topics.DEAD_LETTER, caseId, letter);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + image.getImageId() + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + image.getImageId() + "/status")
                 .then().statusCode(200).body("state", equalTo("NOT_PROCESSED")).body("service", equalTo("inference-service"))
                 .body("reason", equalTo("the image cannot be decoded: broken JPEG")).body("deadLetterId", equalTo(letter.getEventId())));
-        given().get("/api/v1/cases/" + caseId).then().statusCode(200)
+        As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/cases/" + caseId).then().statusCode(200)
                 .body("images[0].notProcessed.reason", equalTo("the image cannot be decoded: broken JPEG"))
                 .body("images[0].notProcessed.service", equalTo("inference-service"));
-        given().queryParam("hospital", "hospital-dl").queryParam("size", 200).get("/api/v1/cases").then().statusCode(200)
+        As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").queryParam("hospital", "hospital-dl").queryParam("size", 200).get("/api/v1/cases").then().statusCode(200)
                 .body("items.find { it.caseId == '" + caseId + "' }.notProcessed", equalTo("the image cannot be decoded: broken JPEG"));
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-        given().queryParam("service", "inference-service").queryParam("topic", Topics.IMAGES).queryParam("hospital", "hospital-dl")
+        As.admin().queryParam("service", "inference-service").queryParam("topic", Topics.IMAGES).queryParam("hospital", "hospital-dl")
                 .queryParam("from", today).queryParam("to", tomorrow).queryParam("size", 200).get("/api/v1/deadletters")
                 .then().statusCode(200).body("items.find { it.eventId == '" + letter.getEventId() + "' }.imageId",
                         equalTo(image.getImageId()))
                 .body("items.find { it.eventId == '" + letter.getEventId() + "' }.redrivable", equalTo(true));
-        given().queryParam("service", "explain-service").queryParam("hospital", "hospital-dl").get("/api/v1/deadletters")
+        As.admin().queryParam("service", "explain-service").queryParam("hospital", "hospital-dl").get("/api/v1/deadletters")
                 .then().statusCode(200).body("items.findAll { it.eventId == '" + letter.getEventId() + "' }", hasSize(0));
-        given().queryParam("hospital", "hospital-dl").queryParam("to", today).get("/api/v1/deadletters")
+        As.admin().queryParam("hospital", "hospital-dl").queryParam("to", today).get("/api/v1/deadletters")
                 .then().statusCode(200).body("items.findAll { it.eventId == '" + letter.getEventId() + "' }", hasSize(0));
     }
 
@@ -75,21 +77,21 @@ class DeadLetterResourceTest {
     void anImagesStatusFollowsItFromAcceptedThroughPredictedToExplained() {
         String caseId = "case-st-" + UUID.randomUUID().toString().substring(0, 8);
         String imageId = UUID.randomUUID().toString();
-        given().get("/api/v1/images/" + imageId + "/status").then().statusCode(404)
+        As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + imageId + "/status").then().statusCode(404)
                 .contentType(containsString("application/problem+json")).body("detail", containsString(imageId));
         writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, "hospital-st", imageId, "sha256/ab/" + "ab".repeat(32), Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + imageId + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + imageId + "/status")
                 .then().statusCode(200).body("state", equalTo("ACCEPTED")).body("caseId", equalTo(caseId)));
         PredictionMade prediction = AuditEvents.prediction(caseId, "hospital-st", imageId, AuditEvents.MODEL, Instant.now(), 0.1, 0.2,
                 0.7, false);
         writer.send(Topics.PREDICTIONS, caseId, prediction);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + imageId + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + imageId + "/status")
                 .then().statusCode(200).body("state", equalTo("PREDICTED")).body("reason", nullValue()));
         writer.send(Topics.EXPLANATIONS, caseId, ExplanationReady.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setPredictionEventId(prediction.getEventId()).setImageId(imageId).setCaseId(caseId).setHospitalId("hospital-st")
                 .setExplainedAt(Instant.now()).setModel(AuditEvents.MODEL).setExplainedGroup(TreatmentGroup.MALIGNANT)
                 .setMethod("grad-cam").setHeatmapRows(1).setHeatmapCols(1).setHeatmap(List.of(1f)).build());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/images/" + imageId + "/status")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-dl", "hospital-dup", "hospital-st").get("/api/v1/images/" + imageId + "/status")
                 .then().statusCode(200).body("state", equalTo("EXPLAINED")));
     }
 
@@ -106,7 +108,7 @@ class DeadLetterResourceTest {
                 .send();
         writer.sendAll(Topics.DEAD_LETTER, List.of(first, again), DeadLetter::getCaseId);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("hospital", "hospital-dup").queryParam("size", 200)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.admin().queryParam("hospital", "hospital-dup").queryParam("size", 200)
                 .get("/api/v1/deadletters").then().statusCode(200)
                 .body("items.findAll { it.caseId == '" + caseId + "' }", hasSize(1))
                 .body("items.find { it.caseId == '" + caseId + "' }.eventId", equalTo(first.getEventId())));

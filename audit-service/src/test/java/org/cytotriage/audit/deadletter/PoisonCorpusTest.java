@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.specific.SpecificRecord;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
@@ -27,7 +28,6 @@ import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicWriter;
-
 import org.cytotriage.poison.PoisonCorpus;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +46,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * recorded, and the service stays live and ready throughout.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class PoisonCorpusTest {
 
     private static final String SERVICE = "audit-service";
@@ -158,7 +159,7 @@ class PoisonCorpusTest {
                 assertThat(verdict.letters()).as("dead letters of %s", verdict.poison().name()).hasSize(1);
                 assertThat(verdict.letters().get(0).getReason()).as(verdict.poison().name()).contains(verdict.poison().reason());
                 String id = verdict.letters().get(0).getEventId();
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("service", SERVICE)
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.admin().queryParam("service", SERVICE)
                         .queryParam("topic", corpus.records().get(0).topic()).queryParam("size", 200).get("/api/v1/deadletters")
                         .then().statusCode(200).body("items.find { it.eventId == '" + id + "' }.reason",
                                 equalTo(verdict.letters().get(0).getReason())));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.PredictionMade;
@@ -27,7 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * are recorded once the database is back, and readiness comes UP again.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class DatabaseOutageTest {
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
@@ -45,7 +47,7 @@ class DatabaseOutageTest {
             given().get("/q/health/ready").then()
                     .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'kafka' }.status", equalTo("UP"));
-            given().get("/api/v1/cases").then().statusCode(503).contentType("application/problem+json")
+            As.cytopathologist("hospital-outage").get("/api/v1/cases").then().statusCode(503).contentType("application/problem+json")
                     .header("Retry-After", "5")
                     .body("type", equalTo("urn:cytotriage:problem:database-unavailable"));
             writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, "hospital-outage", imageId, "sha256/ab/" + "ab".repeat(32),
@@ -62,7 +64,7 @@ class DatabaseOutageTest {
 
         awaitReadiness(200);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
-                given().get("/api/v1/cases/" + caseId).then().statusCode(200)
+                As.cytopathologist("hospital-outage").get("/api/v1/cases/" + caseId).then().statusCode(200)
                         .body("images[0].imageId", equalTo(imageId))
                         .body("images[0].prediction.group", equalTo("INDETERMINATE")));
         given().get("/q/health/live").then().statusCode(200);

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
@@ -24,6 +25,7 @@ import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
+import org.cytotriage.support.pseudonym.CasePseudonyms;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,7 +40,8 @@ import io.restassured.http.ContentType;
  * the relay publishes it, once, with the event id it was recorded with.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class BrokerOutageTest {
 
     private static final Pattern PENDING = Pattern.compile("(?m)^cytotriage_outbox_pending(?:\\{[^}]*\\})? (\\S+)$");
@@ -47,19 +50,22 @@ class BrokerOutageTest {
     Outbox outbox;
     @Inject
     EntityManager entityManager;
+    /** Records are keyed by the case pseudonym (support.pseudonym), which CasePseudonymsTest checks against openssl. */
+    @Inject
+    CasePseudonyms pseudonyms;
 
     @Test
     void aDiagnosisGivenWhileTheBrokerIsAwayIsRecordedAndPublishedOnceItIsBackWithTheSameEventId() {
         String caseId = "case-broker-" + UUID.randomUUID().toString().substring(0, 8);
         new TopicWriter(RealInfrastructure.shared()).send(Topics.IMAGES, caseId,
                 AuditEvents.image(caseId, "hospital-o", UUID.randomUUID().toString(), "sha256/ab/x", Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> As.cytopathologist("hospital-o").get("/api/v1/cases/" + caseId).statusCode() == 200);
 
         KafkaBroker kafka = RealInfrastructure.shared().kafka();
         String eventId;
         kafka.stop();
         try {
-            given().contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"V\", \"recordedBy\": \"dr-a\"}")
+            As.cytopathologist("hospital-o").contentType(ContentType.JSON).body("{\"bethesdaCategory\": \"V\"}")
                     .post("/api/v1/cases/" + caseId + "/diagnoses").then().statusCode(201).body("version", equalTo(1));
             eventId = QuarkusTransaction.requiringNew().call(() -> outboxIdOf(caseId));
             assertThat(outbox.isPending(eventId)).isTrue();
@@ -74,7 +80,7 @@ class BrokerOutageTest {
         List<ConsumerRecord<String, DiagnosisRecorded>> published = new TopicReader(RealInfrastructure.shared()).read(Topics.DIAGNOSES,
                 DiagnosisRecorded.class, d -> d.getCaseId().equals(caseId), found -> found.size() > 1, Duration.ofSeconds(8));
         assertThat(published).singleElement().satisfies(r -> assertThat(r.value().getEventId()).isEqualTo(eventId));
-        given().get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(1)).body("[0].bethesdaCategory", equalTo("V"));
+        As.cytopathologist("hospital-o").get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(1)).body("[0].bethesdaCategory", equalTo("V"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pendingGauge()).isZero());
         given().get("/q/health/live").then().statusCode(200);
     }
@@ -85,7 +91,7 @@ class BrokerOutageTest {
                 "select event_id from diagnoses where case_id = ?1", String.class).setParameter(1, caseId).getSingleResult();
         Object inOutbox = entityManager.createNativeQuery(
                 "select id from outbox where aggregate_type = 'diagnosis' and message_key = ?1", String.class)
-                .setParameter(1, caseId).getSingleResult();
+                .setParameter(1, pseudonyms.of(caseId)).getSingleResult();
         assertThat(inOutbox).as("the outbox row's id is the record's event id").isEqualTo(recorded);
         return recorded;
     }

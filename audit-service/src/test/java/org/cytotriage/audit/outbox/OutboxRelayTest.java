@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.DiagnosisRecorded;
@@ -50,7 +51,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class OutboxRelayTest {
 
     @Inject
@@ -88,7 +90,7 @@ class OutboxRelayTest {
         List<ConsumerRecord<String, DiagnosisRecorded>> first = published(event.getEventId(), 1);
         assertThat(first).hasSize(1);
         assertThat(outbox.isPending(event.getEventId())).as("its mark rolled back with it").isTrue();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId + "/diagnoses").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-o").get("/api/v1/cases/" + caseId + "/diagnoses").then()
                 .body("size()", equalTo(1)));
 
         // The row is due again: the next relay publishes it again, with the same event id: never a new one.
@@ -107,7 +109,7 @@ class OutboxRelayTest {
                 return committed != null && committed.offset() > again.offset();
             });
         }
-        given().get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(1))
+        As.cytopathologist("hospital-o").get("/api/v1/cases/" + caseId + "/diagnoses").then().body("size()", equalTo(1))
                 .body("[0].bethesdaCategory", equalTo("IV"));
         assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
                 "select count(*) from diagnoses where event_id = ?1").setParameter(1, event.getEventId()).getSingleResult()).intValue()))
@@ -246,7 +248,7 @@ class OutboxRelayTest {
         String caseId = "case-relay-" + UUID.randomUUID().toString().substring(0, 8);
         new TopicWriter(RealInfrastructure.shared()).send(Topics.IMAGES, caseId,
                 AuditEvents.image(caseId, "hospital-o", UUID.randomUUID().toString(), "sha256/ab/x", Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/v1/cases/" + caseId).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> As.cytopathologist("hospital-o").get("/api/v1/cases/" + caseId).statusCode() == 200);
         return caseId;
     }
 

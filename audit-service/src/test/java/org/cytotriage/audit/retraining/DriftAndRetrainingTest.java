@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.audit.MutableClock;
 import org.cytotriage.audit.model.ModelCardRecord;
@@ -47,7 +48,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class DriftAndRetrainingTest {
 
     /** The card's reference: a balanced class mix, most predictions confident. */
@@ -84,11 +86,11 @@ class DriftAndRetrainingTest {
             writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, "hospital-r", i % 2 == 0 ? "II" : "V", 1,
                     wentLive.plus(Duration.ofDays(2))));
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/audit/metrics?model=" + model.getName())
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> As.auditor("hospital-r").get("/api/v1/audit/metrics?model=" + model.getName())
                 .then().body("metrics.cases", equalTo(4)));
         for (int i = 0; i < 4; i++) {
             String caseId = model.getName() + "-case-" + i;
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/cases/" + caseId).then()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.cytopathologist("hospital-r").get("/api/v1/cases/" + caseId).then()
                     .body("images.size()", equalTo(1)));
         }
 
@@ -123,7 +125,7 @@ class DriftAndRetrainingTest {
                         "V/INDETERMINATE/hospital-r");
         assertThat(manifest).filteredOn(c -> imageIds.contains(c.getImageId())).extracting(ConfirmedCase::getImageKey)
                 .allMatch(key -> key.startsWith("sha256/ab/"));
-        given().get("/api/v1/audit/retraining?model=" + model.getName()).then().statusCode(200).body("total", equalTo(1))
+        As.mlEngineer().get("/api/v1/audit/retraining?model=" + model.getName()).then().statusCode(200).body("total", equalTo(1))
                 .body("items[0].trigger", equalTo("SCHEDULED")).body("items[0].eventId", equalTo(request.getEventId()))
                 .body("items[0].manifestSize", equalTo(manifest.size()))
                 .body("items[0].manifestKey", equalTo(request.getManifestRef().getKey()))
@@ -159,19 +161,19 @@ class DriftAndRetrainingTest {
         predict(stable, now, 40, i -> stableProbabilities(i), i -> List.of("II", "IV", "VI").get(i % 3));
         clock.set(now);
 
-        given().get("/api/v1/audit/drift?model=" + drifting.getName()).then().statusCode(200)
+        As.mlEngineer().get("/api/v1/audit/drift?model=" + drifting.getName()).then().statusCode(200)
                 .body("[0].predictions", equalTo(40)).body("[0].classMixPsi", greaterThan(0.25f))
                 .body("[0].classMixDrifted", equalTo(true)).body("[0].confidenceDrifted", equalTo(true))
                 .body("[0].macroF1", equalTo(0.0f)).body("[0].referenceMacroF1", equalTo(0.88f))
                 .body("[0].performanceDropped", equalTo(true));
-        given().get("/api/v1/audit/drift?model=" + stable.getName()).then().statusCode(200)
+        As.mlEngineer().get("/api/v1/audit/drift?model=" + stable.getName()).then().statusCode(200)
                 .body("[0].classMixDrifted", equalTo(false)).body("[0].confidenceDrifted", equalTo(false))
                 .body("[0].performanceDropped", equalTo(false)).body("[0].macroF1", equalTo(1.0f));
 
-        given().get("/api/v1/audit/drift/history?model=" + drifting.getName() + "&weeks=3").then().statusCode(200)
+        As.mlEngineer().get("/api/v1/audit/drift/history?model=" + drifting.getName() + "&weeks=3").then().statusCode(200)
                 .body("size()", equalTo(3)).body("[2].classMixDrifted", equalTo(true)).body("[0].predictions", equalTo(0))
                 .body("[2].windowTo", equalTo("2027-03-15T12:00:00Z"));
-        given().get("/api/v1/audit/drift/history?model=no-such-model").then().statusCode(404)
+        As.mlEngineer().get("/api/v1/audit/drift/history?model=no-such-model").then().statusCode(404)
                 .contentType(containsString("application/problem+json"));
 
         List<RetrainingMonitor.Fired> fired = monitor.check();
@@ -210,7 +212,7 @@ class DriftAndRetrainingTest {
                     p[0], p[1], p[2], false));
             writer.send(Topics.DIAGNOSES, caseId, AuditEvents.diagnosis(caseId, "hospital-r", diagnosis.apply(i), 1, at));
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/audit/metrics?model=" + model.getName())
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> As.auditor("hospital-r").get("/api/v1/audit/metrics?model=" + model.getName())
                 .then().body("metrics.cases", equalTo(count)));
     }
 

@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.audit.As;
 import org.cytotriage.audit.MutableClock;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.core.imagestore.Sha256;
@@ -20,6 +25,7 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ConfirmedCase;
 import org.cytotriage.events.v1.RetrainingRequested;
 import org.cytotriage.events.v1.RetrainingTrigger;
+import org.cytotriage.infra.PostgresServer;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -38,7 +44,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * counts them, and removed afterwards.
  */
 @QuarkusTest
-@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "database", value = "true"))
+@WithTestResource(value = RealInfraTestResource.class, initArgs = {@ResourceArg(name = "database", value = "true"),
+        @ResourceArg(name = "identity", value = "true")})
 class LargeManifestTest {
 
     private static final int IMAGES = 50_000;
@@ -60,15 +67,22 @@ class LargeManifestTest {
     private final String model = "bulk-" + run;
     private final String hospital = "hospital-bulk-" + run;
 
+    /**
+     * The record is append-only: the bulk cases go the one way the record allows, an amendment by the
+     * database's owner, logged with its reason (V9__append_only.sql).
+     */
     @AfterEach
-    void removeTheBulkCases() {
+    void removeTheBulkCases() throws SQLException {
         clock.reset();
-        QuarkusTransaction.requiringNew().timeout(300).run(() -> {
-            for (String table : List.of("diagnoses", "predictions", "images")) {
-                entityManager.createNativeQuery("delete from " + table + " where hospital_id = ?1").setParameter(1, hospital).executeUpdate();
+        PostgresServer db = RealInfrastructure.shared().postgres();
+        try (Connection owner = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                CallableStatement amend = owner.prepareCall("call amend_record(?, ?)")) {
+            for (String table : List.of("diagnoses", "predictions", "images", "cases")) {
+                amend.setString(1, "test clean-up: the bulk cases of run " + run);
+                amend.setString(2, "delete from " + table + " where hospital_id = '" + hospital + "'");
+                amend.execute();
             }
-            entityManager.createNativeQuery("delete from cases where hospital_id = ?1").setParameter(1, hospital).executeUpdate();
-        });
+        }
     }
 
     @Test
@@ -92,7 +106,9 @@ class LargeManifestTest {
         assertThat(record.serializedValueSize()).as("bytes of the event on the topic").isLessThan(1024);
         RetrainingRequested request = record.value();
         assertThat(request.getManifest()).isEmpty();
-        assertThat(request.getManifestRef().getKey()).isEqualTo(ImageStore.keyOf(request.getManifestRef().getSha256()));
+        String sha256 = request.getManifestRef().getSha256();
+        assertThat(request.getManifestRef().getKey()).as("a key of no one hospital").isEqualTo("sha256/" + sha256.substring(0, 2) + "/" + sha256);
+        assertThat(ImageStore.hospitalOf(request.getManifestRef().getKey())).isEmpty();
 
         List<ConfirmedCase> manifest = ManifestFiles.read(store, request.getManifestRef());
         System.out.printf("manifest: %d entries, %d bytes (event %d bytes)%n", manifest.size(), request.getManifestRef().getSizeBytes(),
@@ -111,10 +127,10 @@ class LargeManifestTest {
         });
 
         // The same file through the API, for whoever has no access to the store.
-        byte[] served = given().get("/api/v1/audit/retraining/" + request.getEventId() + "/manifest").then().statusCode(200)
+        byte[] served = As.mlEngineer().get("/api/v1/audit/retraining/" + request.getEventId() + "/manifest").then().statusCode(200)
                 .header("ETag", equalTo("\"" + request.getManifestRef().getSha256() + "\"")).extract().asByteArray();
         assertThat(Sha256.hex(served)).isEqualTo(request.getManifestRef().getSha256());
-        given().get("/api/v1/audit/retraining?model=" + model).then().body("items[0].manifestSize", equalTo(manifest.size()));
+        As.mlEngineer().get("/api/v1/audit/retraining?model=" + model).then().body("items[0].manifestSize", equalTo(manifest.size()));
     }
 
     /** Confirmed images: cases of a hundred images, each image with the model's prediction, each case with a final diagnosis, all in 2020. */
@@ -143,7 +159,7 @@ class LargeManifestTest {
                            'BENIGN', 0.8, 0.1, 0.1, 1.3, false, 10, cast(?4 as timestamptz) + i * interval '1 second' """.formatted(caseOfImage) + ids)
                     .setParameter(1, run).setParameter(2, hospital).setParameter(3, model).setParameter(4, LIVE).executeUpdate();
             entityManager.createNativeQuery("""
-                    insert into diagnoses (event_id, case_id, hospital_id, version, bethesda, treatment_group, recorded_by, recorded_at)
+                    insert into diagnoses (event_id, case_id, hospital_id, version, bethesda, treatment_group, recorded_by, diagnosed_at)
                     select ?1 || '-de-' || c, ?1 || '-case-' || c, ?2, 1, (array['II', 'V', 'VI'])[c % 3 + 1],
                            (array['BENIGN', 'INDETERMINATE', 'MALIGNANT'])[c % 3 + 1], 'dr-bulk', cast(?3 as timestamptz) + interval '7 days' """ + cases)
                     .setParameter(1, run).setParameter(2, hospital).setParameter(3, LIVE).executeUpdate();

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class DirectoryImageStore implements ImageStore {
 
     static final String STAGING = "incoming";
-    private static final Pattern KEY = Pattern.compile("sha256/[0-9a-f]{2}/[0-9a-f]{64}");
+    /** A hospital's key, or one from before the store was kept per hospital (still read). */
+    private static final Pattern KEY = Pattern.compile("(?:" + HOSPITAL.pattern() + "/)?sha256/[0-9a-f]{2}/[0-9a-f]{64}");
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Path root;
@@ -34,15 +35,29 @@ public final class DirectoryImageStore implements ImageStore {
     }
 
     @Override
-    public String put(byte[] bytes) {
-        try (Staged staged = stage(new ByteArrayInputStream(bytes))) {
+    public String put(String hospitalId, byte[] bytes) {
+        try (Staged staged = stage(hospitalId, new ByteArrayInputStream(bytes))) {
             staged.commit();
             return staged.key();
         }
     }
 
     @Override
-    public Staged stage(InputStream content) {
+    public String putAcrossHospitals(byte[] bytes) {
+        try (Staged staged = stageAs(null, new ByteArrayInputStream(bytes))) {
+            staged.commit();
+            return staged.key();
+        }
+    }
+
+    @Override
+    public Staged stage(String hospitalId, InputStream content) {
+        ImageStore.keyOf(hospitalId, "0".repeat(64)); // refuses a hospital id a key cannot hold before a byte is written
+        return stageAs(hospitalId, content);
+    }
+
+    /** {@code hospitalId} null: content of no one hospital. */
+    private Staged stageAs(String hospitalId, InputStream content) {
         Path file = newStagingFile();
         try {
             MessageDigest digest = Sha256.digest();
@@ -57,7 +72,7 @@ public final class DirectoryImageStore implements ImageStore {
             } catch (IOException e) {
                 throw new ImageStoreException("cannot write to the image store at " + staging + ": " + e.getMessage(), e);
             }
-            return new StagedFile(file, Sha256.hex(digest), size);
+            return new StagedFile(hospitalId, file, Sha256.hex(digest), size);
         } catch (RuntimeException e) {
             deleteQuietly(file);
             throw e;
@@ -134,11 +149,13 @@ public final class DirectoryImageStore implements ImageStore {
 
     private final class StagedFile implements Staged {
 
+        private final String hospitalId;
         private final Path file;
         private final String sha256;
         private final long size;
 
-        StagedFile(Path file, String sha256, long size) {
+        StagedFile(String hospitalId, Path file, String sha256, long size) {
+            this.hospitalId = hospitalId;
             this.file = file;
             this.sha256 = sha256;
             this.size = size;
@@ -151,7 +168,7 @@ public final class DirectoryImageStore implements ImageStore {
 
         @Override
         public String key() {
-            return ImageStore.keyOf(sha256);
+            return hospitalId == null ? "sha256/" + sha256.substring(0, 2) + "/" + sha256 : ImageStore.keyOf(hospitalId, sha256);
         }
 
         @Override

@@ -25,13 +25,14 @@ class DirectoryImageStoreTest {
     Path dir;
 
     @Test
-    void storesBytesUnderTheirSha256AndReturnsThemBack() {
+    void storesAHospitalsBytesUnderTheHospitalAndTheirSha256AndReturnsThemBack() {
         DirectoryImageStore store = new DirectoryImageStore(dir);
         byte[] bytes = "pretend image".getBytes(StandardCharsets.UTF_8);
 
-        String key = store.put(bytes);
+        String key = store.put("hospital-test", bytes);
 
-        assertThat(key).isEqualTo("sha256/" + Sha256.hex(bytes).substring(0, 2) + "/" + Sha256.hex(bytes));
+        assertThat(key).isEqualTo("hospital-test/sha256/" + Sha256.hex(bytes).substring(0, 2) + "/" + Sha256.hex(bytes));
+        assertThat(ImageStore.hospitalOf(key)).contains("hospital-test");
         assertThat(store.get(key)).contains(bytes);
         assertThat(store.contains(key)).isTrue();
         assertThat(dir.resolve(key)).exists();
@@ -39,10 +40,39 @@ class DirectoryImageStoreTest {
     }
 
     @Test
-    void storingTheSameBytesTwiceGivesTheSameKey() {
+    void storingTheSameBytesTwiceGivesTheSameKeyAndAnotherHospitalsCopyAnother() {
         DirectoryImageStore store = new DirectoryImageStore(dir);
         byte[] bytes = {1, 2, 3};
-        assertThat(store.put(bytes)).isEqualTo(store.put(bytes.clone()));
+        assertThat(store.put("hospital-test", bytes)).isEqualTo(store.put("hospital-test", bytes.clone()));
+        assertThat(store.put("hospital-b", bytes)).isNotEqualTo(store.put("hospital-test", bytes)).startsWith("hospital-b/");
+    }
+
+    @Test
+    void aKeyFromBeforeTheStoreWasKeptPerHospitalIsStillReadButNamesNoHospital() throws IOException {
+        DirectoryImageStore store = new DirectoryImageStore(dir);
+        byte[] bytes = {7, 7, 7};
+        String legacy = "sha256/" + Sha256.hex(bytes).substring(0, 2) + "/" + Sha256.hex(bytes);
+        Files.createDirectories(dir.resolve(legacy).getParent());
+        Files.write(dir.resolve(legacy), bytes);
+        assertThat(store.get(legacy)).contains(bytes);
+        assertThat(ImageStore.hospitalOf(legacy)).isEmpty();
+    }
+
+    @Test
+    void contentOfNoOneHospitalIsKeptUnderAKeyThatNamesNone() {
+        DirectoryImageStore store = new DirectoryImageStore(dir);
+        byte[] manifest = {8, 8};
+        String key = store.putAcrossHospitals(manifest);
+        assertThat(key).isEqualTo("sha256/" + Sha256.hex(manifest).substring(0, 2) + "/" + Sha256.hex(manifest));
+        assertThat(ImageStore.hospitalOf(key)).isEmpty();
+        assertThat(store.get(key)).contains(manifest);
+    }
+
+    @Test
+    void aHospitalIdThatIsNotAPlainNameIsRefusedBeforeAnythingIsWritten() {
+        DirectoryImageStore store = new DirectoryImageStore(dir);
+        assertThatThrownBy(() -> store.put("../elsewhere", new byte[] {1})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.put(null, new byte[] {1})).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -53,7 +83,7 @@ class DirectoryImageStoreTest {
             bytes[i] = (byte) (i * 31);
         }
 
-        try (ImageStore.Staged staged = store.stage(new ByteArrayInputStream(bytes))) {
+        try (ImageStore.Staged staged = store.stage("hospital-test", new ByteArrayInputStream(bytes))) {
             assertThat(staged.sha256()).isEqualTo(Sha256.hex(bytes));
             assertThat(staged.size()).isEqualTo(bytes.length);
             assertThat(staged.file()).hasBinaryContent(bytes);
@@ -70,7 +100,7 @@ class DirectoryImageStoreTest {
     void closingAStagedImageWithoutCommittingLeavesNothingBehind() {
         DirectoryImageStore store = new DirectoryImageStore(dir);
         String key;
-        try (ImageStore.Staged staged = store.stage(new ByteArrayInputStream(new byte[] {4, 5, 6}))) {
+        try (ImageStore.Staged staged = store.stage("hospital-test", new ByteArrayInputStream(new byte[] {4, 5, 6}))) {
             key = staged.key();
         }
         assertThat(store.contains(key)).isFalse();
@@ -82,10 +112,10 @@ class DirectoryImageStoreTest {
         DirectoryImageStore store = new DirectoryImageStore(dir);
         byte[] bytes = "same smear".getBytes(StandardCharsets.UTF_8);
 
-        List<String> keys = IntStream.range(0, 16).mapToObj(i -> CompletableFuture.supplyAsync(() -> store.put(bytes)))
+        List<String> keys = IntStream.range(0, 16).mapToObj(i -> CompletableFuture.supplyAsync(() -> store.put("hospital-test", bytes)))
                 .toList().stream().map(CompletableFuture::join).toList();
 
-        assertThat(keys).containsOnly(ImageStore.keyOf(Sha256.hex(bytes)));
+        assertThat(keys).containsOnly(ImageStore.keyOf("hospital-test", Sha256.hex(bytes)));
         assertThat(store.get(keys.get(0))).contains(bytes);
         assertThat(stagingFiles()).isEmpty();
     }
@@ -107,7 +137,7 @@ class DirectoryImageStoreTest {
             }
         };
 
-        assertThatThrownBy(() -> store.stage(cutOff)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> store.stage("hospital-test", cutOff)).isInstanceOf(UncheckedIOException.class)
                 .isNotInstanceOf(ImageStoreException.class).hasMessageContaining("connection reset");
         assertThat(stagingFiles()).isEmpty();
     }
@@ -118,7 +148,7 @@ class DirectoryImageStoreTest {
         DirectoryImageStore store = new DirectoryImageStore(notADirectory);
 
         assertThat(store.isWritable()).isFalse();
-        assertThatThrownBy(() -> store.stage(new ByteArrayInputStream(new byte[] {1})))
+        assertThatThrownBy(() -> store.stage("hospital-test", new ByteArrayInputStream(new byte[] {1})))
                 .isInstanceOf(ImageStoreException.class).hasMessageContaining("cannot write to the image store");
     }
 
@@ -133,8 +163,9 @@ class DirectoryImageStoreTest {
     @Test
     void unknownKeyIsEmptyAndMalformedKeyIsRefused() {
         DirectoryImageStore store = new DirectoryImageStore(dir);
-        assertThat(store.get(ImageStore.keyOf(Sha256.hex(new byte[] {9})))).isEmpty();
+        assertThat(store.get(ImageStore.keyOf("hospital-test", Sha256.hex(new byte[] {9})))).isEmpty();
         assertThatThrownBy(() -> store.get("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.get("../sha256/00/" + "0".repeat(64))).isInstanceOf(IllegalArgumentException.class);
     }
 
     private List<Path> stagingFiles() {

@@ -3,6 +3,7 @@ package org.cytotriage.explain.api;
 import java.util.Arrays;
 import java.util.Locale;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,6 +16,9 @@ import org.cytotriage.explain.model.ExplainConfig;
 import org.cytotriage.explain.model.ModelCatalog;
 import org.cytotriage.model.gradcam.OverlayRenderer;
 import org.cytotriage.model.preprocess.UndecodableImageException;
+import org.cytotriage.core.imagestore.ImageStore;
+import org.cytotriage.support.identity.Caller;
+import org.cytotriage.support.identity.Roles;
 import org.cytotriage.support.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -22,9 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 /**
  * Grad-CAM of any class of an image on the model version named in its prediction, as the grid and
  * as the overlay picture. The image is named by its image store key (the prediction's
- * {@code image.key}).
+ * {@code image.key}), which says whose image it is: a cytopathologist is shown their hospitals'
+ * images only, and another hospital's key is answered as one that does not exist.
  */
 @Path("/api/v1/explanations")
+@RolesAllowed(Roles.CYTOPATHOLOGIST)
 public class ExplanationResource {
 
     /** The heatmap of one class, row-major, scaled to 0..1, stretched over the whole image. */
@@ -34,10 +40,12 @@ public class ExplanationResource {
 
     private final OnDemandExplainer explainer;
     private final int overlayWidth;
+    private final Caller caller;
 
-    ExplanationResource(OnDemandExplainer explainer, ExplainConfig config) {
+    ExplanationResource(OnDemandExplainer explainer, ExplainConfig config, Caller caller) {
         this.explainer = explainer;
         this.overlayWidth = config.overlayWidth();
+        this.caller = caller;
     }
 
     @GET
@@ -67,6 +75,9 @@ public class ExplanationResource {
         if (image == null || model == null || version == null || group == null) {
             throw new ProblemException(400, "missing-parameter", "Missing parameter",
                     "image, model, version and group are all required");
+        }
+        if (!ImageStore.hospitalOf(image).filter(caller.scope(null)::includes).isPresent()) {
+            throw new ProblemException(404, "unknown-image", "Unknown image", "no image '" + image + "' is in the image store");
         }
         TreatmentGroup parsed = Arrays.stream(TreatmentGroup.values())
                 .filter(g -> g.name().equals(group.toUpperCase(Locale.ROOT))).findFirst()

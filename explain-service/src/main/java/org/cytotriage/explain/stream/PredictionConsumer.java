@@ -92,8 +92,8 @@ public class PredictionConsumer {
         }
         String caption = "Grad-CAM " + prediction.getPredictedGroup() + ", " + prediction.getModel().getName() + " "
                 + prediction.getModel().getVersion();
-        String overlayKey = store.put(OverlayRenderer.png(image, heatmap, caption, overlayWidth));
-        explanations.sendMessageAndAwait(KafkaTracing.message(prediction.getCaseId(),
+        String overlayKey = store.put(prediction.getHospitalId(), OverlayRenderer.png(image, heatmap, caption, overlayWidth));
+        explanations.sendMessageAndAwait(tracing.messageOfCase(prediction.getCaseId(),
                 ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
     }
 

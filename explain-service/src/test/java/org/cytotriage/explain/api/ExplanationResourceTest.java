@@ -19,21 +19,25 @@ import jakarta.inject.Inject;
 
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.gradcam.GradCam;
 import org.cytotriage.model.gradcam.Heatmap;
 import org.cytotriage.model.reference.ReferenceCases;
 import org.cytotriage.model.reference.ShippedModels;
+import org.cytotriage.support.identity.Roles;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class ExplanationResourceTest {
 
     @Inject
@@ -49,12 +53,12 @@ class ExplanationResourceTest {
     void anyClassOnTheNamedVersionEqualsPyTorchGradCam(String model, String group) throws IOException {
         ModelCard card = ModelCard.read(ShippedModels.directory(model));
         ReferenceCases.Case reference = ReferenceCases.read(ShippedModels.directory(model)).cases().get(0);
-        String key = store.put(Files.readAllBytes(reference.png()));
+        String key = store.put("hospital-test", Files.readAllBytes(reference.png()));
         int k = List.of("BENIGN", "INDETERMINATE", "MALIGNANT").indexOf(group);
         float[][] pyTorchMaps = Arrays.stream(reference.gradCam()).map(view -> view[k]).toArray(float[][]::new);
         Heatmap expected = GradCam.ofViews(pyTorchMaps, reference.mapRows(), reference.mapCols(), card.preprocessing().views());
 
-        JsonPath explanation = given().queryParam("image", key).queryParam("model", model)
+        JsonPath explanation = ofHospitalTest().queryParam("image", key).queryParam("model", model)
                 .queryParam("version", card.version()).queryParam("group", group)
                 .when().get("/api/v1/explanations").then().statusCode(200)
                 .body("modelSha256", equalTo(card.sha256()))
@@ -73,9 +77,9 @@ class ExplanationResourceTest {
     void overlayIsThePictureWithItsLegend() throws IOException {
         ModelCard card = ModelCard.read(ShippedModels.directory(ShippedModels.BASIC));
         ReferenceCases.Case reference = ReferenceCases.read(ShippedModels.directory(ShippedModels.BASIC)).cases().get(0);
-        String key = store.put(Files.readAllBytes(reference.png()));
+        String key = store.put("hospital-test", Files.readAllBytes(reference.png()));
 
-        byte[] png = given().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
+        byte[] png = ofHospitalTest().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
                 .queryParam("group", "malignant").when().get("/api/v1/explanations/overlay").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
 
@@ -86,19 +90,36 @@ class ExplanationResourceTest {
 
     @Test
     void unknownVersionImageOrGroupIsAProblem() {
-        String key = store.put(new byte[] {1, 2, 3});
-        given().queryParam("image", key).queryParam("model", "thyroideffi-basic").queryParam("version", "0.0.0-never")
+        String key = store.put("hospital-test", new byte[] {1, 2, 3});
+        ofHospitalTest().queryParam("image", key).queryParam("model", "thyroideffi-basic").queryParam("version", "0.0.0-never")
                 .queryParam("group", "BENIGN").when().get("/api/v1/explanations").then().statusCode(404)
                 .contentType(containsString("application/problem+json")).body("title", equalTo("Unknown model version"));
         ModelCard card = ModelCard.read(ShippedModels.directory(ShippedModels.BASIC));
-        given().queryParam("image", "sha256/00/" + "0".repeat(64)).queryParam("model", card.name())
+        ofHospitalTest().queryParam("image", "hospital-test/sha256/00/" + "0".repeat(64)).queryParam("model", card.name())
                 .queryParam("version", card.version()).queryParam("group", "BENIGN").when().get("/api/v1/explanations")
                 .then().statusCode(404).body("title", equalTo("Unknown image"));
-        given().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
+        ofHospitalTest().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
                 .queryParam("group", "BENIGN").when().get("/api/v1/explanations").then().statusCode(422)
                 .body("title", equalTo("Undecodable image"));
-        given().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
+        ofHospitalTest().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
                 .queryParam("group", "SUSPICIOUS").when().get("/api/v1/explanations").then().statusCode(400)
                 .body("detail", containsString("SUSPICIOUS"));
+    }
+
+    @Test
+    void anotherHospitalsImageIsUnknownAndOnlyACytopathologistIsShownOne() {
+        ModelCard card = ModelCard.read(ShippedModels.directory(ShippedModels.BASIC));
+        String key = store.put("hospital-test", new byte[] {4, 5, 6});
+        given().auth().oauth2(Tokens.of(Roles.CYTOPATHOLOGIST, "hospital-b")).queryParam("image", key).queryParam("model", card.name())
+                .queryParam("version", card.version()).queryParam("group", "BENIGN").when().get("/api/v1/explanations/overlay")
+                .then().statusCode(404).body("title", equalTo("Unknown image"));
+        given().auth().oauth2(Tokens.of(Roles.SCANNER, "hospital-test")).queryParam("image", key).queryParam("model", card.name())
+                .queryParam("version", card.version()).queryParam("group", "BENIGN").when().get("/api/v1/explanations").then().statusCode(403);
+        given().queryParam("image", key).queryParam("model", card.name()).queryParam("version", card.version())
+                .queryParam("group", "BENIGN").when().get("/api/v1/explanations").then().statusCode(401);
+    }
+
+    private static RequestSpecification ofHospitalTest() {
+        return given().auth().oauth2(Tokens.of(Roles.CYTOPATHOLOGIST, "hospital-test"));
     }
 }

@@ -66,7 +66,7 @@ class PoisonCorpusTest {
 
     @Test
     void everyBadPredictionBecomesOneDeadLetterWithItsReasonAndThePredictionAfterItIsExplained() {
-        String key = store.put(new SyntheticCytologyGenerator().generate(41, BethesdaCategory.V).jpegBytes());
+        String key = store.put("hospital-test", new SyntheticCytologyGenerator().generate(41, BethesdaCategory.V).jpegBytes());
         PredictionMade template = prediction(key, MODEL);
         PoisonCorpus corpus = new PoisonCorpus(infra, Topics.PREDICTIONS).common(template, diagnosis(), p -> {
             p.setEventId(UUID.randomUUID().toString());
@@ -80,9 +80,9 @@ class PoisonCorpusTest {
                 .add("a forged image key", prediction("sha256/zz/forged", MODEL), "not an image store key")
                 .add("a traversing image key", prediction("../../../../etc/passwd", MODEL), "not an image store key")
                 .add("a key with no blob", prediction("sha256/00/" + "0".repeat(64), MODEL), "is not in the image store")
-                .add("an image that decodes to 16 bits", prediction(store.put(PoisonImages.sixteenBitPng()), MODEL), "16 bits per sample")
-                .add("a CMYK JPEG", prediction(store.put(PoisonImages.cmykJpeg()), MODEL), "CMYK colour space")
-                .add("an image of 10,000x10,000 pixels", prediction(store.put(PoisonImages.declaring(10_000, 10_000)), MODEL),
+                .add("an image that decodes to 16 bits", prediction(store.put("hospital-test", PoisonImages.sixteenBitPng()), MODEL), "16 bits per sample")
+                .add("a CMYK JPEG", prediction(store.put("hospital-test", PoisonImages.cmykJpeg()), MODEL), "CMYK colour space")
+                .add("an image of 10,000x10,000 pixels", prediction(store.put("hospital-test", PoisonImages.declaring(10_000, 10_000)), MODEL),
                         "declares 10000x10000 pixels");
         PredictionMade after = prediction(key, MODEL);
 

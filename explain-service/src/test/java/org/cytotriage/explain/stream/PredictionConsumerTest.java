@@ -60,7 +60,7 @@ class PredictionConsumerTest {
         for (int i = 0; i < 49; i++) {
             malignant.add(i == 30 ? 3f : i % 2 == 0 ? -1f : 0.5f);
         }
-        PredictionMade prediction = prediction("case-exp-1", store.put(jpeg), ActivationMaps.newBuilder().setRows(7).setCols(7)
+        PredictionMade prediction = prediction("case-exp-1", store.put("hospital-test", jpeg), ActivationMaps.newBuilder().setRows(7).setCols(7)
                 .setBenign(constant(9f)).setIndeterminate(constant(9f)).setMalignant(malignant).build());
 
         writer.send(Topics.PREDICTIONS, prediction.getCaseId(), prediction);
@@ -101,7 +101,7 @@ class PredictionConsumerTest {
         }
         List<Float> global = constant(0f);
         global.set(48, 1f);
-        PredictionMade prediction = prediction("case-exp-3", store.put(jpeg), ActivationMaps.newBuilder().setRows(7).setCols(7)
+        PredictionMade prediction = prediction("case-exp-3", store.put("hospital-test", jpeg), ActivationMaps.newBuilder().setRows(7).setCols(7)
                 .setBenign(constant(1f)).setIndeterminate(global).setMalignant(constant(1f)).build());
         prediction.setPredictedGroup(TreatmentGroup.INDETERMINATE);
         prediction.setTileActivationMaps(TileActivationMaps.newBuilder().setCanvasWidth(1024).setCanvasHeight(768)
@@ -119,7 +119,7 @@ class PredictionConsumerTest {
 
     @Test
     void predictionWithoutActivationMapsGoesToTheDeadLetterTopic() {
-        PredictionMade prediction = prediction("case-exp-2", store.put(new byte[] {1}), null);
+        PredictionMade prediction = prediction("case-exp-2", store.put("hospital-test", new byte[] {1}), null);
 
         writer.send(Topics.PREDICTIONS, prediction.getCaseId(), prediction);
 
@@ -129,9 +129,9 @@ class PredictionConsumerTest {
     @Test
     void predictionWhoseImageIsMissingOrUndecodableGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws IOException {
         PredictionMade missing = prediction("case-exp-4", "sha256/00/" + "0".repeat(64), maps());
-        PredictionMade undecodable = prediction("case-exp-5", store.put("not an image".getBytes()), maps());
+        PredictionMade undecodable = prediction("case-exp-5", store.put("hospital-test", "not an image".getBytes()), maps());
         byte[] jpeg = new SyntheticCytologyGenerator().generate(13, BethesdaCategory.II).jpegBytes();
-        PredictionMade fine = prediction("case-exp-6", store.put(jpeg), maps());
+        PredictionMade fine = prediction("case-exp-6", store.put("hospital-test", jpeg), maps());
 
         writer.send(Topics.PREDICTIONS, missing.getCaseId(), missing);
         writer.send(Topics.PREDICTIONS, undecodable.getCaseId(), undecodable);

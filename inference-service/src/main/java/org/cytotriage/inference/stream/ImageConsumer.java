@@ -97,7 +97,7 @@ public class ImageConsumer {
             try (KafkaTracing.Processing traced = tracing.process("inference " + Topics.IMAGES, readable.get(i).getHeaders(),
                     image.getCaseId(), image.getImageId())) {
                 if (outcomes.get(i) instanceof BatchPipeline.Predicted predicted) {
-                    sends.add(predictions.sendMessage(KafkaTracing.message(image.getCaseId(),
+                    sends.add(predictions.sendMessage(tracing.messageOfCase(image.getCaseId(),
                             PredictionMapper.toEvent(predicted.image(), predicted.prediction()))));
                 } else if (outcomes.get(i) instanceof BatchPipeline.Rejected rejected) {
                     sends.add(deadLetters.send(deadLetters.about(DeadLetterPublisher.Origin.of(readable.get(i)), rejected.reason(),

@@ -1,6 +1,7 @@
 package org.cytotriage.inference.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,6 +44,10 @@ class ImageConsumerTest {
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
     private final TopicReader reader = new TopicReader(RealInfrastructure.shared());
     private final SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
+
+    /** Every span the service ends, as its exporter receives them (InMemorySpans). */
+    @Inject
+    InMemorySpanExporter spans;
 
     @Inject
     ImageStore store;
@@ -58,7 +65,7 @@ class ImageConsumerTest {
                 found -> !found.isEmpty(), Duration.ofSeconds(30));
         assertThat(predictions).hasSize(1);
         PredictionMade prediction = predictions.get(0).value();
-        assertThat(predictions.get(0).key()).isEqualTo("case-inf-1");
+        assertThat(predictions.get(0).key()).as("the case's pseudonym, never its id").isEqualTo(pseudonym("case-inf-1"));
         assertThat(prediction.getModel().getSha256()).isEqualTo(live.card().sha256());
         assertThat(prediction.getModel().getVersion()).isEqualTo(live.card().version());
         var p = prediction.getProbabilities();
@@ -136,6 +143,13 @@ class ImageConsumerTest {
                         .hasEntrySatisfying("traceId", traceId -> assertThat(traceId).hasSize(32)));
         assertThat(loggedLines).as("no case id in the log").isNotEmpty()
                 .noneSatisfy(line -> assertThat(line).containsAnyOf("case-inf-2", "case-inf-3"));
+        // Nor in a trace: the processing span names the case by its pseudonym, and no attribute of any span holds the id.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+                .anySatisfy(span -> assertThat(span.getAttributes().get(AttributeKey.stringKey("cytotriage.case_pseudonym")))
+                        .isEqualTo(pseudonym("case-inf-2"))));
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> assertThat(span.getAttributes().asMap().values())
+                .as("attributes of span %s", span.getName()).noneSatisfy(value -> assertThat(String.valueOf(value))
+                        .containsAnyOf("case-inf-2", "case-inf-3")));
     }
 
     /** The pseudonym of a case under the test profile's key, computed here with the JDK's HMAC as a reader of the logs would. */
@@ -158,7 +172,7 @@ class ImageConsumerTest {
 
         writer.send(Topics.IMAGES, late.getCaseId(), late);
         Thread.sleep(150);
-        store.put(jpeg);
+        store.put("hospital-test", jpeg);
 
         assertThat(reader.read(Topics.PREDICTIONS, PredictionMade.class, p -> p.getImageId().equals(late.getImageId()),
                 found -> !found.isEmpty(), Duration.ofSeconds(30))).hasSize(1);

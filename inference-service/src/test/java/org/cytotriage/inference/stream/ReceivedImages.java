@@ -15,7 +15,7 @@ public final class ReceivedImages {
     }
 
     public static ImageReceived stored(ImageStore store, String caseId, byte[] bytes) {
-        return referring(caseId, store.put(bytes), bytes);
+        return referring(caseId, store.put("hospital-test", bytes), bytes);
     }
 
     /** An event naming the bytes' key, whether or not the store has them. */
@@ -33,6 +33,6 @@ public final class ReceivedImages {
     }
 
     public static String keyOf(byte[] bytes) {
-        return ImageStore.keyOf(Sha256.hex(bytes));
+        return ImageStore.keyOf("hospital-test", Sha256.hex(bytes));
     }
 }

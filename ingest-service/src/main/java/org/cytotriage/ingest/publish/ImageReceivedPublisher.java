@@ -25,10 +25,12 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 public class ImageReceivedPublisher {
 
     private final MutinyEmitter<ImageReceived> emitter;
+    private final KafkaTracing tracing;
     private final Duration timeout;
 
-    ImageReceivedPublisher(@Channel(Topics.IMAGES) MutinyEmitter<ImageReceived> emitter, Availability availability) {
+    ImageReceivedPublisher(@Channel(Topics.IMAGES) MutinyEmitter<ImageReceived> emitter, KafkaTracing tracing, Availability availability) {
         this.emitter = emitter;
+        this.tracing = tracing;
         this.timeout = availability.publishTimeout();
     }
 
@@ -38,7 +40,7 @@ public class ImageReceivedPublisher {
             // Emitted from a worker, not this thread: the send runs the serializer where it is emitted, and with the
             // registry away Apicurio's client (3.1.7) retries a refused connection for 7 s (1 + 2 + 4), a retry its
             // serde offers no setting for; the upload's wait stays bounded whatever the send does.
-            emitter.sendMessage(KafkaTracing.message(event.getCaseId(), event))
+            emitter.sendMessage(tracing.messageOfCase(event.getCaseId(), event))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .await().atMost(timeout);
         } catch (TimeoutException e) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -14,6 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.cytotriage.support.identity.Caller;
+import org.cytotriage.support.identity.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestForm;
@@ -25,10 +28,14 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * bytes (scanners). 202 means stored and on Kafka; the prediction follows asynchronously. Neither
  * form is held in memory: a multipart file lies in Quarkus's upload directory (removed at the end
  * of the request), a raw body is read as a stream, and both are copied to the image store's
- * staging file as they are read.
+ * staging file as they are read. The hospital is the caller's (a scanner's account belongs to one); a
+ * request may name it, and naming another is refused.
  */
 @Path(ImageUploadResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.SCANNER, Roles.CYTOPATHOLOGIST})
+@APIResponse(responseCode = "401", description = "No valid token")
+@APIResponse(responseCode = "403", description = "Not a scanner or cytopathologist, or the hospital named is not the caller's (problem+json)")
 @APIResponse(responseCode = "413", description = "Larger than the upload limit (problem+json)")
 @APIResponse(responseCode = "503", description = "Kafka, the schema registry or the image store is away, or too many uploads are in flight; "
         + "send it again after Retry-After (problem+json)")
@@ -38,14 +45,16 @@ public class ImageUploadResource {
     static final String PATH = "/api/v1/cases/{caseId}/images";
 
     private final IngestService ingest;
+    private final Caller caller;
 
-    ImageUploadResource(IngestService ingest) {
+    ImageUploadResource(IngestService ingest, Caller caller) {
         this.ingest = ingest;
+        this.caller = caller;
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Upload an image as multipart form data (field 'image', plus 'hospitalId')")
+    @Operation(summary = "Upload an image as multipart form data (field 'image'; 'hospitalId' optional, one of the caller's)")
     @APIResponse(responseCode = "202", description = "Stored and published; the prediction follows")
     @APIResponse(responseCode = "200", description = "These bytes were already accepted for this case; nothing new published")
     @APIResponse(responseCode = "415", description = "Not a JPEG, PNG or TIFF image (problem+json)")
@@ -53,7 +62,7 @@ public class ImageUploadResource {
             + "that is too long or holds characters it may not (problem+json)")
     public RestResponse<IngestService.Receipt> uploadMultipart(@PathParam("caseId") String caseId, @RestForm("hospitalId") String hospitalId,
             @RestForm("image") FileUpload image) {
-        IngestService.Upload upload = new IngestService.Upload(caseId, hospitalId, image == null ? null : image.fileName(), "http");
+        IngestService.Upload upload = new IngestService.Upload(caseId, caller.hospitalFor(hospitalId), image == null ? null : image.fileName(), "http");
         if (image == null) {
             throw UploadFields.refused("missing-image", "the multipart field 'image' is missing");
         }
@@ -66,11 +75,11 @@ public class ImageUploadResource {
 
     @POST
     @Consumes({"image/jpeg", "image/png", "image/tiff", MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Upload an image as the raw request body; the hospital is named in the X-Hospital-Id header")
+    @Operation(summary = "Upload an image as the raw request body; the hospital is the caller's (X-Hospital-Id may name one of them)")
     @APIResponse(responseCode = "202", description = "Stored and published; the prediction follows")
     public RestResponse<IngestService.Receipt> uploadRaw(@PathParam("caseId") String caseId, @HeaderParam("X-Hospital-Id") String hospitalId,
             InputStream body) {
-        return accept(new IngestService.Upload(caseId, hospitalId, null, "http"), body);
+        return accept(new IngestService.Upload(caseId, caller.hospitalFor(hospitalId), null, "http"), body);
     }
 
     /**

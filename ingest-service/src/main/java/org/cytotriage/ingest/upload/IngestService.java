@@ -10,19 +10,18 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.commons.io.input.BoundedInputStream;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.FieldLimits;
-import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.ingest.availability.UnavailableException;
 import org.cytotriage.ingest.publish.ImageReceivedPublisher;
-import org.apache.commons.io.input.BoundedInputStream;
 import org.cytotriage.ingest.validation.ImageLimits;
 import org.cytotriage.ingest.validation.ImageValidator;
 import org.cytotriage.ingest.validation.InvalidImageException;
 import org.cytotriage.ingest.validation.ValidatedImage;
 import org.cytotriage.support.health.ImageStoreReadiness;
-
 import org.eclipse.microprofile.health.Readiness;
 
 import io.micrometer.core.annotation.Counted;
@@ -54,9 +53,12 @@ public class IngestService {
         this.receipts = receipts;
     }
 
-    /** The same bytes for the same case always get the same image id. */
-    public static String imageIdOf(String caseId, String sha256) {
-        return UUID.nameUUIDFromBytes((caseId + "/" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The same bytes for the same case of the same hospital always get the same image id; two
+     * hospitals' cases of the same name never share one.
+     */
+    public static String imageIdOf(String hospitalId, String caseId, String sha256) {
+        return UUID.nameUUIDFromBytes((hospitalId + "/" + caseId + "/" + sha256).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     @Timed(value = "cytotriage.ingest.accept", description = "Validate, store and publish one image", histogram = true)
@@ -66,9 +68,9 @@ public class IngestService {
         storeReadiness.shortOfSpace().ifPresent(reason -> {
             throw UnavailableException.storeFull(reason);
         });
-        try (ImageStore.Staged staged = store.stage(bounded(content))) {
+        try (ImageStore.Staged staged = store.stage(upload.hospitalId(), bounded(content))) {
             ValidatedImage image = validator.validate(staged.file(), staged.size());
-            String imageId = imageIdOf(upload.caseId(), staged.sha256());
+            String imageId = imageIdOf(upload.hospitalId(), upload.caseId(), staged.sha256());
             ImageReceived event = event(upload, imageId, staged, image);
             // The last guard: every field was checked on the way in, so this finds only what a check missed.
             List<String> tooLong = FieldLimits.violations(event);
@@ -79,7 +81,7 @@ public class IngestService {
                 staged.commit();
                 publisher.publish(event);
             });
-            return new Receipt(imageId, upload.caseId(), staged.sha256(), published);
+            return new Receipt(imageId, upload.caseId(), upload.hospitalId(), staged.sha256(), published);
         }
     }
 
@@ -130,6 +132,6 @@ public class IngestService {
     }
 
     /** What the sender gets back; {@code published} is false when these bytes were already accepted. */
-    public record Receipt(String imageId, String caseId, String sha256, boolean published) {
+    public record Receipt(String imageId, String caseId, String hospitalId, String sha256, boolean published) {
     }
 }

@@ -17,16 +17,18 @@ import jakarta.inject.Inject;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.ingest.AcceptingIngest;
+import org.cytotriage.ingest.Scanners;
 import org.cytotriage.ingest.TestImages;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class DependencyOutageTest {
 
     @Inject
@@ -74,7 +76,7 @@ class DependencyOutageTest {
                     .header("Retry-After", availability.retryAfterSeconds())
                     .body("type", equalTo("urn:cytotriage:problem:image-store-unavailable"))
                     .body("detail", containsString("image store cannot be written"));
-            given().multiPart("image", "smear.png", TestImages.encoded("png", 34), "image/png").multiPart("hospitalId", "hospital-a")
+            Scanners.of("hospital-a").multiPart("image", "smear.png", TestImages.encoded("png", 34), "image/png").multiPart("hospitalId", "hospital-a")
                     .when().post("/api/v1/cases/case-store-away-2/images")
                     .then().statusCode(503).contentType("application/problem+json").header("Retry-After", availability.retryAfterSeconds());
             given().when().get("/q/health/ready").then().statusCode(503)
@@ -87,7 +89,7 @@ class DependencyOutageTest {
     }
 
     private static Response upload(String caseId, int seed) {
-        return given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", seed))
+        return Scanners.of("hospital-a").contentType("image/png").body(TestImages.encoded("png", seed))
                 .when().post("/api/v1/cases/" + caseId + "/images");
     }
 

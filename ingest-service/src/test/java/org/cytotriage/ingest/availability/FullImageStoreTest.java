@@ -10,9 +10,11 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.ingest.Scanners;
 import org.cytotriage.ingest.TestImages;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -21,7 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 /** No disk has a petabyte free: with that floor, the store counts as full, as a real full volume would. */
 @QuarkusTest
 @TestProfile(FullImageStoreTest.PetabyteFloor.class)
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class FullImageStoreTest {
 
     public static class PetabyteFloor implements QuarkusTestProfile {
@@ -36,7 +38,7 @@ class FullImageStoreTest {
 
     @Test
     void anImageStoreBelowItsFreeSpaceFloorRefusesUploadsWith507AndTakesReadinessDownWithTheFigures() {
-        given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", 70))
+        Scanners.of("hospital-a").contentType("image/png").body(TestImages.encoded("png", 70))
                 .when().post("/api/v1/cases/case-store-full/images")
                 .then().statusCode(507).contentType("application/problem+json").header("Retry-After", availability.retryAfterSeconds())
                 .body("type", equalTo("urn:cytotriage:problem:image-store-full"))

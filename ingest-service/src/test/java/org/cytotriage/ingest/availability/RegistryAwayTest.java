@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.ingest.Scanners;
 import org.cytotriage.ingest.TestImages;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -25,7 +27,7 @@ import io.restassured.response.Response;
 /** A service of its own (a profile), so its serializer has no schema cached yet and must ask the registry. */
 @QuarkusTest
 @TestProfile(RegistryAwayTest.FreshSerializer.class)
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class RegistryAwayTest {
 
     public static class FreshSerializer implements QuarkusTestProfile {
@@ -39,7 +41,7 @@ class RegistryAwayTest {
         // Warm the upload path (HTTP, the store, the decoders) with an upload that is refused before it
         // is published, so the serializer's cache stays empty and the time measured below is the wait.
         byte[] png = TestImages.encoded("png", 61);
-        given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(Arrays.copyOf(png, png.length / 2))
+        Scanners.of("hospital-a").contentType("image/png").body(Arrays.copyOf(png, png.length / 2))
                 .when().post("/api/v1/cases/case-registry-warm-up/images").then().statusCode(422);
         RealInfrastructure.shared().registry().stop();
         try {
@@ -58,7 +60,7 @@ class RegistryAwayTest {
     }
 
     private static Response upload() {
-        return given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", 60))
+        return Scanners.of("hospital-a").contentType("image/png").body(TestImages.encoded("png", 60))
                 .when().post("/api/v1/cases/case-registry-away/images");
     }
 

@@ -14,11 +14,14 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.ingest.AcceptingIngest;
 import org.cytotriage.ingest.RawHttp;
 import org.cytotriage.ingest.TestImages;
+import org.cytotriage.support.identity.Roles;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +30,7 @@ import io.quarkus.test.junit.TestProfile;
 
 @QuarkusTest
 @TestProfile(UploadCapTest.OneUploadAtATime.class)
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class UploadCapTest {
 
     public static class OneUploadAtATime implements QuarkusTestProfile {
@@ -37,7 +40,6 @@ class UploadCapTest {
         }
     }
 
-    private static final Map<String, String> PNG_FROM_HOSPITAL_A = Map.of("Content-Type", "image/png", "X-Hospital-Id", "hospital-a");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -56,7 +58,7 @@ class UploadCapTest {
         // 2 MB, so the refusal reads and drops a body still arriving before it answers.
         byte[] busyImage = TestImages.largePng(2_000_000);
 
-        try (RawHttp.HeldUpload slow = RawHttp.startPost(cases.resolve("case-cap-slow/images"), PNG_FROM_HOSPITAL_A,
+        try (RawHttp.HeldUpload slow = RawHttp.startPost(cases.resolve("case-cap-slow/images"), pngFromScannerA(),
                 TestImages.encoded("png", 80), 100)) {
             awaitInFlight(1);
 
@@ -67,7 +69,7 @@ class UploadCapTest {
             assertThat(refused.body()).contains("urn:cytotriage:problem:too-many-uploads");
             // A sender that waits for 100 Continue is refused at once, before it sends its body.
             assertThat(RawHttp.postHeadOnly(cases.resolve("case-cap-early/images"), Map.of("Content-Type", "image/png",
-                    "X-Hospital-Id", "hospital-a", "Content-Length", String.valueOf(busyImage.length))))
+                    "Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-a"), "Content-Length", String.valueOf(busyImage.length))))
                     .startsWith("HTTP/1.1 503").contains("urn:cytotriage:problem:too-many-uploads").containsIgnoringCase("retry-after: ");
 
             assertThat(slow.finish()).as("the upload that held the place").startsWith("HTTP/1.1 202");
@@ -86,7 +88,11 @@ class UploadCapTest {
 
     private HttpRequest upload(String caseId, byte[] image) {
         HttpRequest.Builder request = HttpRequest.newBuilder(cases.resolve(caseId + "/images")).timeout(Duration.ofSeconds(30));
-        PNG_FROM_HOSPITAL_A.forEach(request::header);
+        pngFromScannerA().forEach(request::header);
         return request.POST(HttpRequest.BodyPublishers.ofByteArray(image)).build();
+    }
+
+    private static Map<String, String> pngFromScannerA() {
+        return Map.of("Content-Type", "image/png", "Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-a"));
     }
 }

@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
 import org.cytotriage.infra.FreePorts;
 import org.cytotriage.infra.ManagedProcess;
 import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.ingest.TestImages;
+import org.cytotriage.support.identity.Roles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,8 @@ class ProductionHeapIT {
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(), "REGISTRY_URL", infra.registry().apiUrl(),
                         "IMAGE_STORE_DIR", work.resolve("image-store").toString(),
-                        "CYTOTRIAGE_PSEUDONYM_KEY", "production-heap-test-pseudonym-key-0001"),
+                        "CYTOTRIAGE_PSEUDONYM_KEY", "production-heap-test-pseudonym-key-0001",
+                        "OIDC_AUTH_SERVER_URL", infra.identity().issuer()),
                 work.resolve("ingest.log"));
         ingest.start(ProductionHeapIT::ready, Duration.ofSeconds(180));
     }
@@ -93,7 +96,7 @@ class ProductionHeapIT {
     }
 
     private static HttpRequest raw(String caseId, byte[] png) {
-        return upload(caseId).header("Content-Type", "image/png").header("X-Hospital-Id", "hospital-heap")
+        return upload(caseId).header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
     }
 
@@ -110,7 +113,8 @@ class ProductionHeapIT {
     }
 
     private static HttpRequest.Builder upload(String caseId) {
-        return HttpRequest.newBuilder(base.resolve("/api/v1/cases/" + caseId + "/images")).timeout(Duration.ofMinutes(3));
+        return HttpRequest.newBuilder(base.resolve("/api/v1/cases/" + caseId + "/images")).timeout(Duration.ofMinutes(3))
+                .header("Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-heap"));
     }
 
     /** Kafka's topic is created by the first event: wait until a small upload goes through. */

@@ -16,20 +16,23 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.ingest.AcceptingIngest;
 import org.cytotriage.ingest.TestImages;
+import org.cytotriage.support.identity.Roles;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class ConcurrentUploadsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +46,7 @@ class ConcurrentUploadsTest {
         byte[] png = TestImages.encoded("png", 40);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(upload).timeout(Duration.ofSeconds(30)).header("Content-Type", "image/png")
-                .header("X-Hospital-Id", "hospital-a").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
+                .header("Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-a")).POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
 
         List<HttpResponse<String>> answers = IntStream.range(0, 20)
                 .mapToObj(i -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString())).toList()

@@ -1,8 +1,8 @@
 package org.cytotriage.ingest.upload;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.core.imagestore.Sha256;
 import org.cytotriage.events.FieldLimits;
@@ -29,22 +31,27 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.Tokens;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.ingest.AcceptingIngest;
 import org.cytotriage.ingest.RawHttp;
+import org.cytotriage.ingest.Scanners;
 import org.cytotriage.ingest.TestImages;
+import org.cytotriage.support.identity.Roles;
+import org.cytotriage.support.pseudonym.CasePseudonyms;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@WithTestResource(RealInfraTestResource.class)
+@WithTestResource(value = RealInfraTestResource.class, initArgs = @ResourceArg(name = "identity", value = "true"))
 class ImageUploadResourceTest {
 
     private final TopicReader topic = new TopicReader(RealInfrastructure.shared());
@@ -54,6 +61,10 @@ class ImageUploadResourceTest {
 
     @ConfigProperty(name = "cytotriage.image-store.directory")
     Path imageStore;
+
+    /** Records are keyed by the case pseudonym (support.pseudonym), which CasePseudonymsTest checks against openssl. */
+    @Inject
+    CasePseudonyms pseudonyms;
 
     @ConfigProperty(name = "quarkus.http.body.uploads-directory")
     Path multipartUploads;
@@ -74,16 +85,16 @@ class ImageUploadResourceTest {
         byte[] png = TestImages.encoded("png", 1);
         String sha256 = Sha256.hex(png);
 
-        String imageId = given().multiPart("image", "smear.png", png, "image/png").multiPart("hospitalId", "hospital-a")
+        String imageId = Scanners.of("hospital-a").multiPart("image", "smear.png", png, "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/case-upload-1/images")
                 .then().statusCode(202).body("sha256", equalTo(sha256)).body("published", equalTo(true))
                 .extract().path("imageId");
 
-        assertThat(Files.readAllBytes(imageStore.resolve("sha256/" + sha256.substring(0, 2) + "/" + sha256))).isEqualTo(png);
+        assertThat(Files.readAllBytes(imageStore.resolve("hospital-a/sha256/" + sha256.substring(0, 2) + "/" + sha256))).isEqualTo(png);
         List<ConsumerRecord<String, ImageReceived>> events = published(imageId, 1);
         assertThat(events).hasSize(1);
         ImageReceived event = events.get(0).value();
-        assertThat(events.get(0).key()).isEqualTo("case-upload-1");
+        assertThat(events.get(0).key()).as("the case's pseudonym, never its id").isEqualTo(pseudonyms.of("case-upload-1"));
         assertThat(event.getHospitalId()).isEqualTo("hospital-a");
         assertThat(event.getImage().getMediaType()).isEqualTo("image/png");
         assertThat(event.getImage().getWidth()).isEqualTo(320);
@@ -91,16 +102,16 @@ class ImageUploadResourceTest {
         assertThat(event.getOriginalFileName()).isEqualTo("smear.png");
 
         // The same bytes for the same case: same id, no second event.
-        given().multiPart("image", "again.png", png, "image/png").multiPart("hospitalId", "hospital-a")
+        Scanners.of("hospital-a").multiPart("image", "again.png", png, "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/case-upload-1/images")
                 .then().statusCode(200).body("imageId", equalTo(imageId)).body("published", equalTo(false));
         assertThat(published(imageId, 2)).as("no second event for the same bytes").hasSize(1);
     }
 
     @Test
-    void rawJpegBodyIsAcceptedWithTheHospitalInAHeader() {
+    void rawJpegBodyIsAcceptedForTheScannersHospital() {
         byte[] jpeg = TestImages.encoded("jpeg", 2);
-        String imageId = given().contentType("image/jpeg").header("X-Hospital-Id", "hospital-b").body(jpeg)
+        String imageId = Scanners.of("hospital-b").contentType("image/jpeg").body(jpeg)
                 .when().post("/api/v1/cases/case-raw-1/images")
                 .then().statusCode(202).extract().path("imageId");
         assertThat(published(imageId, 1)).singleElement()
@@ -110,7 +121,7 @@ class ImageUploadResourceTest {
     @Test
     void textIsRefusedWith415ProblemAndNothingPublished() {
         byte[] text = "this is not an image".getBytes(StandardCharsets.UTF_8);
-        given().multiPart("image", "smear.png", text, "image/png").multiPart("hospitalId", "hospital-a")
+        Scanners.of("hospital-a").multiPart("image", "smear.png", text, "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/case-bad-1/images")
                 .then().statusCode(415).contentType("application/problem+json")
                 .body("status", equalTo(415))
@@ -122,7 +133,7 @@ class ImageUploadResourceTest {
     void truncatedPngIsRefusedWith422Problem() {
         byte[] png = TestImages.encoded("png", 3);
         byte[] truncated = Arrays.copyOf(png, png.length / 3);
-        given().multiPart("image", "cut.png", truncated, "image/png").multiPart("hospitalId", "hospital-a")
+        Scanners.of("hospital-a").multiPart("image", "cut.png", truncated, "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/case-bad-2/images")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("detail", containsString("cannot be decoded"));
@@ -133,7 +144,7 @@ class ImageUploadResourceTest {
     void truncatedJpegIsRefusedWith422Problem() {
         byte[] jpeg = TestImages.encoded("jpg", 5);
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
-        given().contentType("image/jpeg").header("X-Hospital-Id", "hospital-a").body(truncated)
+        Scanners.of("hospital-a").contentType("image/jpeg").body(truncated)
                 .when().post("/api/v1/cases/case-bad-5/images")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("detail", containsString("end-of-image marker"));
@@ -141,11 +152,34 @@ class ImageUploadResourceTest {
     }
 
     @Test
-    void missingHospitalIsRefusedWith422Problem() {
-        given().multiPart("image", "smear.png", TestImages.encoded("png", 4), "image/png")
+    void theHospitalComesFromTheScannersTokenWhenTheRequestNamesNone() {
+        String imageId = Scanners.of("hospital-c").multiPart("image", "smear.png", TestImages.encoded("png", 4), "image/png")
+                .when().post("/api/v1/cases/case-own-1/images")
+                .then().statusCode(202).extract().path("imageId");
+        assertThat(published(imageId, 1)).singleElement()
+                .satisfies(record -> assertThat(record.value().getHospitalId()).isEqualTo("hospital-c"));
+    }
+
+    @Test
+    void anUploadNamingAnotherHospitalIsRefusedWith403ProblemAndNothingIsPublished() {
+        Scanners.of("hospital-c").multiPart("image", "smear.png", TestImages.encoded("png", 5), "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/case-bad-3/images")
-                .then().statusCode(422).contentType(ContentType.fromContentType("application/problem+json"))
-                .body("detail", containsString("hospitalId"));
+                .then().statusCode(403).contentType(ContentType.fromContentType("application/problem+json"))
+                .body("type", equalTo("urn:cytotriage:problem:foreign-hospital")).body("detail", containsString("hospital-c"));
+        Scanners.of("hospital-c").contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", 5))
+                .when().post("/api/v1/cases/case-bad-3/images").then().statusCode(403);
+        assertThat(publishedForCase("case-bad-3")).isEmpty();
+    }
+
+    @Test
+    void anUploadWithoutATokenOrFromAnAccountThatMayNotUploadIsRefused() {
+        given().contentType("image/png").body(TestImages.encoded("png", 6)).when().post("/api/v1/cases/case-bad-6/images")
+                .then().statusCode(401);
+        given().auth().oauth2(Tokens.of(Roles.AUDITOR, "hospital-a")).contentType("image/png").body(TestImages.encoded("png", 6))
+                .when().post("/api/v1/cases/case-bad-6/images").then().statusCode(403);
+        given().auth().oauth2(Tokens.expired(Roles.SCANNER, "hospital-a")).contentType("image/png").body(TestImages.encoded("png", 6))
+                .when().post("/api/v1/cases/case-bad-6/images").then().statusCode(401);
+        assertThat(publishedForCase("case-bad-6")).isEmpty();
     }
 
     @Test
@@ -185,9 +219,9 @@ class ImageUploadResourceTest {
     @Test
     void aCaseIdAsLongAsTheSchemaAllowsIsAcceptedAndOneLongerIsRefused() {
         String longest = "c".repeat(CASE_ID_LIMIT);
-        given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", 15))
+        Scanners.of("hospital-a").contentType("image/png").body(TestImages.encoded("png", 15))
                 .when().post("/api/v1/cases/" + longest + "/images").then().statusCode(202);
-        given().contentType("image/png").header("X-Hospital-Id", "hospital-a").body(TestImages.encoded("png", 15))
+        Scanners.of("hospital-a").contentType("image/png").body(TestImages.encoded("png", 15))
                 .when().post("/api/v1/cases/" + longest + "c/images").then().statusCode(422).contentType("application/problem+json")
                 .body("detail", containsString("caseId must be 1-" + CASE_ID_LIMIT));
     }
@@ -196,7 +230,7 @@ class ImageUploadResourceTest {
     @Test
     void aBodyDeclaredLargerThanTheUploadLimitIsRefusedWith413ProblemBeforeItIsSent() throws Exception {
         long limit = maxBytes.asLongValue();
-        String answer = RawHttp.postHeadOnly(tooLargeUpload, Map.of("Content-Type", "image/jpeg", "X-Hospital-Id", "hospital-a",
+        String answer = RawHttp.postHeadOnly(tooLargeUpload, Map.of("Content-Type", "image/jpeg", "Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-a"),
                 "Content-Length", String.valueOf(limit + 1)));
 
         assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("content-type: application/problem+json")
@@ -210,7 +244,7 @@ class ImageUploadResourceTest {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         // ofInputStream: chunked, no Content-Length; one byte past the limit, so it is all sent when refused.
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(tooLargeUpload).header("Content-Type", "image/jpeg")
-                .header("X-Hospital-Id", "hospital-a")
+                .header("Authorization", "Bearer " + Tokens.of(Roles.SCANNER, "hospital-a"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[(int) limit + 1]))).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -224,12 +258,12 @@ class ImageUploadResourceTest {
     @Test
     void noTemporaryFileOutlivesItsRequestWhateverTheAnswer() {
         uploadNamed("case-temp-1", "smear.png", 16).then().statusCode(202);
-        given().multiPart("image", "smear.png", "not an image".getBytes(StandardCharsets.UTF_8), "image/png").multiPart("hospitalId", "h")
+        Scanners.of("h").multiPart("image", "smear.png", "not an image".getBytes(StandardCharsets.UTF_8), "image/png").multiPart("hospitalId", "h")
                 .when().post("/api/v1/cases/case-temp-2/images").then().statusCode(415);
         byte[] png = TestImages.encoded("png", 17);
-        given().multiPart("image", "cut.png", Arrays.copyOf(png, png.length / 2), "image/png").multiPart("hospitalId", "h")
+        Scanners.of("h").multiPart("image", "cut.png", Arrays.copyOf(png, png.length / 2), "image/png").multiPart("hospitalId", "h")
                 .when().post("/api/v1/cases/case-temp-3/images").then().statusCode(422);
-        given().contentType("image/png").header("X-Hospital-Id", "h").body(Arrays.copyOf(png, png.length / 2))
+        Scanners.of("h").contentType("image/png").body(Arrays.copyOf(png, png.length / 2))
                 .when().post("/api/v1/cases/case-temp-4/images").then().statusCode(422);
 
         // Quarkus removes a request's multipart files once the response is sent: wait for that, not for a fixed time.
@@ -239,7 +273,7 @@ class ImageUploadResourceTest {
     }
 
     private io.restassured.response.Response uploadNamed(String caseId, String fileName, int seed) {
-        return given().multiPart("image", fileName, TestImages.encoded("png", seed), "image/png").multiPart("hospitalId", "hospital-a")
+        return Scanners.of("hospital-a").multiPart("image", fileName, TestImages.encoded("png", seed), "image/png").multiPart("hospitalId", "hospital-a")
                 .when().post("/api/v1/cases/" + caseId + "/images");
     }
 

@@ -45,11 +45,14 @@ public class DeadLetterPublisher {
     private final String service;
     private final MeterRegistry registry;
     private final CasePseudonyms pseudonyms;
+    private final KafkaTracing tracing;
 
     DeadLetterPublisher(@Channel(Topics.DEAD_LETTER) MutinyEmitter<DeadLetter> emitter,
-            @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry, CasePseudonyms pseudonyms) {
+            @ConfigProperty(name = "quarkus.application.name") String service, MeterRegistry registry, CasePseudonyms pseudonyms,
+            KafkaTracing tracing) {
         this.emitter = emitter;
         this.pseudonyms = pseudonyms;
+        this.tracing = tracing;
         this.service = service;
         this.registry = registry;
     }
@@ -101,7 +104,7 @@ public class DeadLetterPublisher {
      */
     public Uni<Void> send(DeadLetter letter) {
         // Built and logged now, in the caller's trace and logging context; sent (and sent again) on subscription.
-        Message<DeadLetter> message = KafkaTracing.message(letter.getCaseId(), letter);
+        Message<DeadLetter> message = tracing.messageOfCase(letter.getCaseId(), letter);
         LOG.warnf("dead letter from %s %s-%s@%s (image %s, case %s): %s", letter.getService(), letter.getSourceTopic(),
                 letter.getSourcePartition(), letter.getSourceOffset(), letter.getImageId(), pseudonyms.of(letter.getCaseId()), letter.getReason());
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message))

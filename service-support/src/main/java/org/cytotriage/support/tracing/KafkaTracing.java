@@ -65,8 +65,17 @@ public class KafkaTracing {
         return new Processing(span, span.makeCurrent(), casePseudonym, imageId);
     }
 
+    /**
+     * A Kafka message about a case, keyed by the case's pseudonym (a case's records stay in order on
+     * one partition, and the broker, its logs and every consumer see no case id in a key), with the
+     * current trace context in its headers.
+     */
+    public <T> Message<T> messageOfCase(String caseId, T payload) {
+        return message(caseId == null ? null : pseudonyms.of(caseId), payload);
+    }
+
     /** A Kafka message with this key and the current trace context in its headers. */
-    public static <T> Message<T> message(String key, T payload) {
+    private static <T> Message<T> message(String key, T payload) {
         RecordHeaders headers = new RecordHeaders();
         W3C.inject(Context.current(), headers, (carrier, header, value) -> carrier.add(header, value.getBytes(StandardCharsets.UTF_8)));
         return Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build());

@@ -14,6 +14,14 @@ public interface IdentityProvider {
     /** The realm's issuer, what a service's {@code quarkus.oidc.auth-server-url} names. */
     String issuer();
 
+    /** Where the server answers (the issuer without its realm). */
+    String baseUrl();
+
+    /** The administrator the server was started with, for the admin API (test accounts, {@link Logins#person}). */
+    String adminUsername();
+
+    String adminPassword();
+
     /** The secret of a confidential client of the realm (the workstation's, a scanner's). */
     String clientSecret(String clientId);
 

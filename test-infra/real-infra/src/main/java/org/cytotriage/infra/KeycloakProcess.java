@@ -32,19 +32,23 @@ final class KeycloakProcess implements IdentityProvider {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "bootstrap-admin";
 
     private final int port;
     private final ManagedProcess process;
     private final String workstationSecret;
     private final String scannerSecret;
     private final String demoPassword;
+    private final String adminPassword;
 
-    private KeycloakProcess(int port, ManagedProcess process, String workstationSecret, String scannerSecret, String demoPassword) {
+    private KeycloakProcess(int port, ManagedProcess process, String workstationSecret, String scannerSecret, String demoPassword,
+            String adminPassword) {
         this.port = port;
         this.process = process;
         this.workstationSecret = workstationSecret;
         this.scannerSecret = scannerSecret;
         this.demoPassword = demoPassword;
+        this.adminPassword = adminPassword;
     }
 
     static KeycloakProcess create(ProjectLayout layout, Path workDir) {
@@ -67,18 +71,19 @@ final class KeycloakProcess implements IdentityProvider {
         String workstationSecret = secret();
         String scannerSecret = secret();
         String demoPassword = "demo-" + secret().substring(0, 16);
+        String adminPassword = secret();
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("JAVA_HOME", Path.of(ManagedProcess.javaBinary()).getParent().getParent().toString());
         environment.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
-        environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", "bootstrap-admin");
-        environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secret());
+        environment.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+        environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         environment.put("CYTOTRIAGE_WORKSTATION_CLIENT_SECRET", workstationSecret);
         environment.put("CYTOTRIAGE_SCANNER_SECRET", scannerSecret);
         environment.put("CYTOTRIAGE_DEMO_PASSWORD", demoPassword);
         ManagedProcess process = new ManagedProcess("Keycloak", List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + managementPort,
                 "--hostname-strict=false", "--import-realm"), environment, workDir.resolve("keycloak.log"));
-        return new KeycloakProcess(port, process, workstationSecret, scannerSecret, demoPassword);
+        return new KeycloakProcess(port, process, workstationSecret, scannerSecret, demoPassword, adminPassword);
     }
 
     /** The realm as deployments import it, plus the demo users and the scanners' clients. */
@@ -98,7 +103,22 @@ final class KeycloakProcess implements IdentityProvider {
 
     @Override
     public String issuer() {
-        return "http://127.0.0.1:" + port + "/realms/" + REALM;
+        return baseUrl() + "/realms/" + REALM;
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public String adminUsername() {
+        return ADMIN;
+    }
+
+    @Override
+    public String adminPassword() {
+        return adminPassword;
     }
 
     @Override

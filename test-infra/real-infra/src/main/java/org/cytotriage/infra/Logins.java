@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,21 +34,64 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Logins {
 
     /** Where Keycloak sends the browser back with the code; nothing needs to listen there. */
-    private static final String REDIRECT_URI = "http://127.0.0.1:9/signed-in";
+    static final String REDIRECT_URI = "http://127.0.0.1:9/signed-in";
     private static final Pattern FORM_ACTION = Pattern.compile("action=\"([^\"]*/login-actions/authenticate[^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IdentityProvider provider;
+    private final Accounts accounts;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
     public Logins(IdentityProvider provider) {
         this.provider = provider;
+        this.accounts = new Accounts(provider, HexFormat.of().formatHex(random(24)));
     }
 
     /** The access token of a demo user (identity/keycloak/demo-accounts.json), signed in with the run's demo password. */
     public String user(String username) {
         return tokens.compute("user:" + username, (key, kept) -> kept != null && kept.fresh() ? kept
-                : signIn(username, provider.demoPassword())).value();
+                : signIn(username, provider.demoPassword(), IdentityProvider.WORKSTATION_CLIENT,
+                        provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT))).value();
+    }
+
+    /**
+     * The access token of a person holding exactly these realm roles at these hospitals: added to the
+     * realm on first use through the admin API, as an administrator adds one, then signed in on the
+     * login page like a demo user.
+     */
+    public String person(Collection<String> roles, Collection<String> hospitals) {
+        return user(accounts.person(roles, hospitals));
+    }
+
+    /** The login name of that person, added to the realm if need be, to sign in with elsewhere (a browser). */
+    public String personUsername(Collection<String> roles, Collection<String> hospitals) {
+        return accounts.person(roles, hospitals);
+    }
+
+    /** The password of every demo user and test person of this run. */
+    public String password() {
+        return provider.demoPassword();
+    }
+
+    /**
+     * A token of such a person that the provider itself issued and that has expired: signed in through
+     * a client whose tokens live one second, returned once its {@code exp} has passed.
+     */
+    public String expired(Collection<String> roles, Collection<String> hospitals) {
+        String username = accounts.person(roles, hospitals);
+        accounts.ensureShortLivedClient();
+        Token token = signIn(username, provider.demoPassword(), Accounts.SHORT_LIVED_CLIENT, accounts.shortLivedSecret());
+        // exp is whole seconds and a service may allow a second of clock skew: two seconds past it, it has expired everywhere.
+        Instant past = token.expiresAt().plusSeconds(2);
+        while (Instant.now().isBefore(past)) {
+            try {
+                Thread.sleep(Math.max(1, Duration.between(Instant.now(), past).toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return token.value();
     }
 
     /** The access token of a hospital's scanner (client {@code scanner-<hospital>}, client credentials). */
@@ -59,14 +103,15 @@ public final class Logins {
 
     /** Signs in afresh with the given password; nothing kept. */
     String signIn(String username, char[] password) {
-        return signIn(username, new String(password)).value();
+        return signIn(username, new String(password), IdentityProvider.WORKSTATION_CLIENT,
+                provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT)).value();
     }
 
-    private Token signIn(String username, String password) {
+    private Token signIn(String username, String password, String clientId, String clientSecret) {
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
         String verifier = HexFormat.of().formatHex(random(32));
         String state = HexFormat.of().formatHex(random(8));
-        URI authorize = URI.create(provider.issuer() + "/protocol/openid-connect/auth?" + form("client_id", IdentityProvider.WORKSTATION_CLIENT,
+        URI authorize = URI.create(provider.issuer() + "/protocol/openid-connect/auth?" + form("client_id", clientId,
                 "response_type", "code", "scope", "openid", "redirect_uri", REDIRECT_URI, "state", state,
                 "code_challenge", challenge(verifier), "code_challenge_method", "S256"));
         HttpResponse<String> loginPage = send(browser, HttpRequest.newBuilder(authorize).GET().build());
@@ -82,8 +127,8 @@ public final class Logins {
         if (signedIn.statusCode() != 302 || !location.startsWith(REDIRECT_URI) || !location.contains("state=" + state) || !code.find()) {
             throw new IllegalStateException("Keycloak did not sign " + username + " in (HTTP " + signedIn.statusCode() + ")");
         }
-        return token(form("grant_type", "authorization_code", "client_id", IdentityProvider.WORKSTATION_CLIENT,
-                "client_secret", provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT), "code", code.group(1),
+        return token(form("grant_type", "authorization_code", "client_id", clientId,
+                "client_secret", clientSecret, "code", code.group(1),
                 "redirect_uri", REDIRECT_URI, "code_verifier", verifier));
     }
 

@@ -35,6 +35,9 @@ public final class RealInfrastructure implements AutoCloseable {
     private final Servers servers;
     private final Duration startupTime;
     private IdentityProvider identity;
+    private static final String SERVICE_ROLE = "cytotriage_service";
+    private final String serviceDatabasePassword = java.util.UUID.randomUUID().toString().replace("-", "");
+    private boolean serviceRoleMade;
 
     private RealInfrastructure(Path workDir) {
         this.workDir = workDir;
@@ -164,11 +167,36 @@ public final class RealInfrastructure implements AutoCloseable {
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry().apiUrl());
         config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
         if (withDatabase) {
+            // The service connects as its own role, migrations run as the owner (audit's append-only record).
             config.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl());
-            config.put("quarkus.datasource.username", postgres().username());
-            config.put("quarkus.datasource.password", postgres().password());
+            config.put("quarkus.datasource.username", serviceDatabaseRole());
+            config.put("quarkus.datasource.password", serviceDatabasePassword);
+            config.put("quarkus.flyway.username", postgres().username());
+            config.put("quarkus.flyway.password", postgres().password());
         }
         return config;
+    }
+
+    /** The database role a service connects as: not the owner, it gets only what the migrations grant it. */
+    public synchronized String serviceDatabaseRole() {
+        if (!serviceRoleMade) {
+            PostgresServer db = postgres();
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                    java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + SERVICE_ROLE + "') then "
+                        + "create role " + SERVICE_ROLE + " login; end if; end $$");
+                statement.execute("alter role " + SERVICE_ROLE + " password '" + serviceDatabasePassword + "'");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot make the service's database role", e);
+            }
+            serviceRoleMade = true;
+        }
+        return SERVICE_ROLE;
+    }
+
+    public String serviceDatabasePassword() {
+        serviceDatabaseRole();
+        return serviceDatabasePassword;
     }
 
     /**
@@ -179,7 +207,8 @@ public final class RealInfrastructure implements AutoCloseable {
         IdentityProvider provider = identity();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.oidc.auth-server-url", provider.issuer());
-        config.put("quarkus.oidc.credentials.secret", provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT));
+        config.put("quarkus.oidc.tenant-enabled", "true");
+        config.put("cytotriage.identity.workstation-secret", provider.clientSecret(IdentityProvider.WORKSTATION_CLIENT));
         return config;
     }
 

@@ -1,0 +1,22 @@
+package org.cytotriage.support.identity;
+
+/**
+ * The realm's roles (identity/keycloak/cytotriage-realm.json), each with the least it needs; the
+ * names resources put in {@code @RolesAllowed}.
+ */
+public final class Roles {
+
+    /** Uploads to its own hospital and reads the status of its uploads. */
+    public static final String SCANNER = "scanner";
+    /** Its own hospital's worklist, cases, images and overlays; records final diagnoses. */
+    public static final String CYTOPATHOLOGIST = "cytopathologist";
+    /** Audit reports, metrics, drift, disagreement reviews and monthly samples of its hospitals. */
+    public static final String AUDITOR = "auditor";
+    /** Model cards, retraining requests and drift across hospitals; never patient images. */
+    public static final String ML_ENGINEER = "ml-engineer";
+    /** Operations: dead letters and their re-drive, every hospital's processing status. */
+    public static final String ADMIN = "admin";
+
+    private Roles() {
+    }
+}
