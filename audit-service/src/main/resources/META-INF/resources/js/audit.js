@@ -3,7 +3,7 @@
 import { GROUPS, api, el, number, percent, showStatus, showUser, when } from './api.js';
 import { lineChart, reliabilityDiagram } from './charts.js';
 
-await showUser();
+const user = await showUser();
 
 const PSI_THRESHOLD = 0.25;
 const month = document.getElementById('month');
@@ -160,8 +160,7 @@ function redriveCell(letter) {
 async function redrive(eventId) {
   const status = document.getElementById('deadletters-status');
   try {
-    await api(`/api/v1/deadletters/${encodeURIComponent(eventId)}/redrive`, { method: 'POST', body: {
-      redrivenBy: document.getElementById('redriven-by').value.trim() } });
+    await api(`/api/v1/deadletters/${encodeURIComponent(eventId)}/redrive`, { method: 'POST' });
     await loadDeadLetters();
   } catch (error) {
     showStatus(status, error.message, true);
@@ -177,4 +176,6 @@ document.getElementById('drift-model').addEventListener('change', loadDrift);
 if (hospital.value) loadSample(false); else loadDisagreements();
 loadDrift().catch(error => console.warn(error));
 loadRetraining().catch(error => console.warn(error));
-loadDeadLetters().catch(error => console.warn(error));
+// Dead letters are operations' (the admin role): others see the panel say so, and nothing is asked.
+if (user.roles.includes('admin')) loadDeadLetters().catch(error => console.warn(error));
+else showStatus(document.getElementById('deadletters-status'), 'Dead letters and their re-drive are for operations (the admin role).');

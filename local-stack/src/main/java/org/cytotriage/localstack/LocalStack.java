@@ -192,8 +192,10 @@ public final class LocalStack implements AutoCloseable {
         System.out.printf("  the worklist      %s/   (the case and audit pages link from it)%n", stack.url("audit-service"));
         System.out.printf("  sign in as        cyto.demo (cytopathologist) or auditor.demo (auditor) of demo-hospital, password %s%n",
                 stack.infra.identity().demoPassword());
-        System.out.printf("  Keycloak          %s (realm %s; demo accounts: identity/keycloak/demo-accounts.json)%n",
-                stack.infra.identity().issuer(), IdentityProvider.REALM);
+        System.out.printf("  Keycloak          ISSUER=%s (demo accounts: identity/keycloak/demo-accounts.json)%n",
+                stack.infra.identity().issuer());
+        System.out.printf("  a scanner         client scanner-demo-hospital, SECRET=%s (README: upload with its token)%n",
+                stack.infra.identity().clientSecret("scanner-demo-hospital"));
         stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/health%n", name, processes.get(0).url()));
         System.out.println("Demo models are NOT FOR CLINICAL USE.");
         if (!exitAfterDemo) {

@@ -57,7 +57,8 @@ class AccessMatrixTest {
     }
 
     /** What the calls refer to: hospital A's case and image, made through the pipeline before the matrix runs. */
-    record Fixture(String caseId, String imageId, String storeKey, String closedMonth, String openMonth, AtomicInteger uploads) {
+    record Fixture(String caseId, String imageId, String storeKey, String closedMonth, String openMonth, String basicVersion,
+            AtomicInteger uploads) {
     }
 
     private static final String CYTO_B = "cyto.b";
@@ -112,22 +113,25 @@ class AccessMatrixTest {
                     f -> "/api/v1/audit/samples/" + f.openMonth() + "/provisional?hospital=" + A),
             // The pages' session: the code flow, so whatever is sent, a browser without a session is sent to sign in.
             row("audit-service", "GET", "/ui/session", CYTO_B, s(302, 302, 302, 302, 302, 302, 302, 302), f -> "/ui/session"),
-            row("explain-service", "GET", "/api/v1/explanations", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
-                    f -> "/api/v1/explanations?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + BASIC_VERSION + "&group=BENIGN"),
-            row("explain-service", "GET", "/api/v1/explanations/overlay", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
-                    f -> "/api/v1/explanations/overlay?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + BASIC_VERSION
+            // A scanner's token names ingest and audit only: explain-service does not take it at all (401).
+            row("explain-service", "GET", "/api/v1/explanations", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 404),
+                    f -> "/api/v1/explanations?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + f.basicVersion() + "&group=BENIGN"),
+            row("explain-service", "GET", "/api/v1/explanations/overlay", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 404),
+                    f -> "/api/v1/explanations/overlay?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + f.basicVersion()
                             + "&group=MALIGNANT"),
-            operations("ingest-service"), operations("inference-service"), operations("explain-service"), operations("audit-service"),
+            operations("ingest-service", "/q/metrics"), operations("inference-service", "/q/metrics"),
+            operations("explain-service", "/q/metrics"), operations("audit-service", "/q/metrics"),
+            operations("ingest-service", "/q/openapi"), operations("inference-service", "/q/openapi"),
+            operations("explain-service", "/q/openapi"), operations("audit-service", "/q/openapi"),
             health("ingest-service"), health("inference-service"), health("explain-service"), health("audit-service"));
 
-    private static String BASIC_VERSION;
     private static LocalStack stack;
     private static Fixture fixture;
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(false);
-        BASIC_VERSION = new ObjectMapper().readTree(ProjectLayout.locate().root().resolve("models/thyroideffi-basic/model-card.json")
+        String basicVersion = new ObjectMapper().readTree(ProjectLayout.locate().root().resolve("models/thyroideffi-basic/model-card.json")
                 .toFile()).get("version").asText();
         byte[] jpeg = new SyntheticCytologyGenerator().generate(777, BethesdaCategory.II).jpegBytes();
         String caseId = "matrix-" + Instant.now().toEpochMilli();
@@ -138,7 +142,7 @@ class AccessMatrixTest {
                 .extract().jsonPath(), (JsonPath found) -> found.get("images[0].explanation.overlayUrl") != null);
         YearMonth now = YearMonth.now(ZoneOffset.UTC);
         fixture = new Fixture(caseId, imageId, A + "/sha256/" + Sha256.hex(jpeg).substring(0, 2) + "/" + Sha256.hex(jpeg),
-                now.minusMonths(1).toString(), now.toString(), new AtomicInteger());
+                now.minusMonths(1).toString(), now.toString(), basicVersion, new AtomicInteger());
     }
 
     @AfterAll
@@ -221,9 +225,14 @@ class AccessMatrixTest {
         return new Row(service, method, path, other, statuses, call);
     }
 
-    /** Metrics and the API description: operations only, in production. */
-    private static Row operations(String service) {
-        return row(service, "GET", "/q/metrics", CYTO_B, s(401, 401, 403, 403, 403, 403, 200, 403), f -> "/q/metrics");
+    /**
+     * Metrics and the API description: operations only, in production (a scanner's token is for ingest
+     * and audit only). inference-service has no API, so no description: an operator is told so (404).
+     */
+    private static Row operations(String service, String path) {
+        int scanner = Set.of("ingest-service", "audit-service").contains(service) ? 403 : 401;
+        int admin = service.equals("inference-service") && path.equals("/q/openapi") ? 404 : 200;
+        return row(service, "GET", path, CYTO_B, s(401, 401, scanner, 403, 403, 403, admin, 403), f -> path);
     }
 
     /** Health stays open to the platform's probes, whatever is sent. */

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,7 +47,8 @@ final class ImageStream implements AutoCloseable {
             for (int i = 0; i < images; i++) {
                 HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
                         URI.create(stack.url("ingest-service") + "/api/v1/cases/" + prefix + i + "/images"))
-                        .header("Content-Type", "image/jpeg").header("X-Hospital-Id", hospital)
+                        .header("Content-Type", "image/jpeg")
+                        .header("Authorization", "Bearer " + stack.logins().person(Set.of("scanner"), List.of(hospital)))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(jpegs.get(i % jpegs.size()))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(accepted.statusCode()).isEqualTo(202);

@@ -56,7 +56,7 @@ final class Accounts {
         String admin = adminToken();
         ObjectNode user = JSON.createObjectNode().put("username", username).put("enabled", true).put("emailVerified", true)
                 .put("firstName", "Test").put("lastName", String.join(" ", sortedRoles))
-                .put("email", URLEncoder.encode(username, StandardCharsets.UTF_8).replace("%", "_") + "@test.example");
+                .put("email", "t-" + java.util.UUID.nameUUIDFromBytes(username.getBytes(StandardCharsets.UTF_8)) + "@test.example");
         ArrayNode hospitalValues = user.putObject("attributes").putArray("hospital");
         sortedHospitals.forEach(hospitalValues::add);
         user.putArray("credentials").addObject().put("type", "password").put("value", provider.demoPassword()).put("temporary", false);

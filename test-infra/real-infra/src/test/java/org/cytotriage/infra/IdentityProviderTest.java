@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,29 @@ class IdentityProviderTest {
         assertThat(JSON.convertValue(claims.at("/realm_access/roles"), String[].class)).containsExactly("scanner");
         assertThat(JSON.convertValue(claims.get("hospitals"), String[].class)).containsExactly("hospital-b");
         assertThat(JSON.convertValue(claims.get("aud"), String[].class)).containsExactlyInAnyOrder("ingest-service", "audit-service");
+    }
+
+    @Test
+    void aPersonAddedThroughTheAdminApiSignsInWithExactlyTheirRolesAndHospitals() throws Exception {
+        JsonNode claims = claims(logins.person(List.of("auditor", "cytopathologist"), List.of("hospital-x", "hospital-y")));
+
+        assertThat(claims.get("preferred_username").asText()).isEqualTo("t.auditor.cytopathologist@hospital-x+hospital-y");
+        // Of the product's roles exactly these (Keycloak adds its own default roles, which no service reads).
+        assertThat(JSON.convertValue(claims.at("/realm_access/roles"), String[].class))
+                .filteredOn(role -> List.of("scanner", "cytopathologist", "auditor", "ml-engineer", "admin", "monitoring").contains(role))
+                .containsExactlyInAnyOrder("auditor", "cytopathologist");
+        assertThat(JSON.convertValue(claims.get("hospitals"), String[].class)).containsExactlyInAnyOrder("hospital-x", "hospital-y");
+    }
+
+    @Test
+    void anExpiredTokenIsOneKeycloakIssuedAndNoLongerTakes() throws Exception {
+        String expired = logins.expired(List.of("cytopathologist"), List.of("hospital-x"));
+
+        assertThat(claims(expired).get("exp").asLong()).isLessThan(Instant.now().getEpochSecond());
+        HttpResponse<String> userinfo = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(keycloak.issuer() + "/protocol/openid-connect/userinfo")).header("Authorization", "Bearer " + expired).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(userinfo.statusCode()).isEqualTo(401);
     }
 
     @Test
