@@ -6,9 +6,12 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
 
 import org.cytotriage.audit.database.RecordingTransaction;
+import org.cytotriage.core.release.ModelVersions;
 import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.support.models.PublishedModels;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -50,5 +53,19 @@ public class ModelCardSources implements PublishedModels {
     @Override
     public void take(ModelPublished published) {
         transaction.run(() -> cards.register(Path.of(published.getLocation()), published.getModel().getSha256()));
+    }
+
+    /** The newest version of the model whose card is on record. */
+    @Override
+    @Transactional
+    public Optional<String> newestVersion(String modelName) {
+        return ModelCardRecord.<ModelCardRecord>list("modelName", modelName).stream().map(card -> card.modelVersion).max(ModelVersions.ORDER);
+    }
+
+    @Override
+    @Transactional
+    public boolean has(ModelRef model) {
+        ModelCardRecord card = ModelCardRecord.of(model.getName(), model.getVersion());
+        return card != null && card.modelSha256.equals(model.getSha256());
     }
 }

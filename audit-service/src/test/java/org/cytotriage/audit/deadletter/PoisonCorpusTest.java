@@ -25,6 +25,7 @@ import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.TreatmentGroup;
+import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicWriter;
@@ -123,7 +124,8 @@ class PoisonCorpusTest {
 
     @Test
     void aModelPublicationWhoseCardIsMissingOrForAnotherSha256BecomesOneDeadLetter() throws IOException {
-        Path basic = Path.of(System.getProperty("cytotriage.root", "..")).resolve("models/thyroideffi-basic");
+        // A signed release of the shipped Basic model, under the model root: the template the corpus varies.
+        Path basic = ModelReleases.releaseOf(Path.of(System.getProperty("cytotriage.root", "..")).resolve("models/thyroideffi-basic"));
         JsonNode card = new ObjectMapper().readTree(basic.resolve("model-card.json").toFile());
         ModelPublished template = ModelPublished.newBuilder().setEventId(UUID.randomUUID().toString()).setPublishedAt(Instant.now())
                 .setModel(ModelRef.newBuilder().setName(card.get("name").asText()).setVersion(card.get("version").asText())
@@ -131,10 +133,10 @@ class PoisonCorpusTest {
                 .setVariant("BASIC").setLocation(basic.toString()).setApprovedBy("poison-corpus").build();
         PoisonCorpus corpus = new PoisonCorpus(infra, Topics.MODELS).common(template, diagnosis("case-m"), p -> p)
                 .add("a model publication with an unreadable card", ModelPublished.newBuilder(template)
-                        .setLocation("/nonexistent/poison-model").build(), "no readable model-card.json")
+                        .setLocation("/nonexistent/poison-model").build(), "no model directory at /nonexistent/poison-model")
                 .add("a model publication with a wrong sha256", ModelPublished.newBuilder(template)
                         .setModel(ModelRef.newBuilder(template.getModel()).setSha256("0".repeat(64)).build()).build(),
-                        "the publication announced " + "0".repeat(64));
+                        "already released with another sha256 than " + "0".repeat(64));
 
         corpus.send();
 

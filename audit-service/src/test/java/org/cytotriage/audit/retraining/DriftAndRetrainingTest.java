@@ -33,6 +33,7 @@ import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.RetrainingRequested;
 import org.cytotriage.events.v1.RetrainingTrigger;
+import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -220,13 +221,14 @@ class DriftAndRetrainingTest {
     private ModelRef publishCard(String name, String trainedAt) throws IOException {
         ModelRef model = ModelRef.newBuilder().setName(name).setVersion("1.0").setSha256(UUID.randomUUID().toString().replace("-", "")
                 + "0".repeat(32)).build();
-        Path directory = Files.createDirectories(Path.of("target", "test-models", name));
+        Path directory = Files.createDirectories(ModelReleases.root().resolve(name));
         Map<String, Object> card = Map.of("name", name, "version", "1.0", "sha256", model.getSha256(), "createdAt", trainedAt,
                 "label", "NOT FOR CLINICAL USE",
                 "metrics", Map.of("siteA", Map.of("cases", 800, "macroF1", 0.88, "predictionDistribution", Map.of(
                         "predictedMix", Map.of("BENIGN", 1 / 3.0, "INDETERMINATE", 1 / 3.0, "MALIGNANT", 1 / 3.0),
                         "confidenceEdges", EDGES, "confidenceShares", REFERENCE_SHARES))));
         new ObjectMapper().writeValue(directory.resolve("model-card.json").toFile(), card);
+        ModelReleases.sign(directory, name, "1.0", false);
         writer.send(Topics.MODELS, name, ModelPublished.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setPublishedAt(Instant.now()).setModel(model).setVariant("BASIC").setLocation(directory.toAbsolutePath().toString())
                 .setApprovedBy("test").build());

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.cytotriage.core.release.ModelVersions;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.SessionSettings;
@@ -40,6 +41,18 @@ public class ModelCatalog {
                 LOG.warnf("no model registered from %s: %s", directory, e.getMessage());
             }
         }
+    }
+
+    /** The newest version of the model registered, if any. */
+    public Optional<String> newestVersion(String name) {
+        return registered.values().stream().map(Registered::card).filter(card -> card.name().equals(name)).map(ModelCard::version)
+                .max(ModelVersions.ORDER);
+    }
+
+    /** Whether exactly this version (and sha256) is registered. */
+    public boolean has(String name, String version, String sha256) {
+        Registered found = registered.get(key(name, version));
+        return found != null && found.card().sha256().equals(sha256);
     }
 
     /** Adds the version in this directory; its card names it. */

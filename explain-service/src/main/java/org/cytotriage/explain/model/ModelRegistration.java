@@ -1,10 +1,12 @@
 package org.cytotriage.explain.model;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.support.models.PublishedModels;
 
@@ -26,5 +28,15 @@ public class ModelRegistration implements PublishedModels {
     public void take(ModelPublished published) {
         ModelCard.readPublished(Path.of(published.getLocation()), published.getModel().getSha256());
         catalog.register(Path.of(published.getLocation()));
+    }
+
+    @Override
+    public Optional<String> newestVersion(String modelName) {
+        return catalog.newestVersion(modelName);
+    }
+
+    @Override
+    public boolean has(ModelRef model) {
+        return catalog.has(model.getName(), model.getVersion(), model.getSha256());
     }
 }

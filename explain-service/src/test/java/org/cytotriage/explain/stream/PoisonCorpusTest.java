@@ -28,6 +28,7 @@ import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.TreatmentGroup;
+import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -99,12 +100,17 @@ class PoisonCorpusTest {
 
     @Test
     void everyBadModelPublicationBecomesOneDeadLetter() throws IOException {
-        Path unreadable = Files.createTempDirectory("poison-model");
+        // Signed releases under the model root, so that each is refused for what it is, not for being unsigned.
+        Path unreadable = ModelReleases.newDirectory("poison-model");
         Files.writeString(unreadable.resolve(ModelCard.FILE), "{ not json");
-        ModelPublished template = publication(MODEL, BASIC);
+        ModelReleases.sign(unreadable, MODEL.getName(), "9.9.8-poison", false);
+        ModelPublished template = publication(MODEL, ModelReleases.releaseOf(BASIC));
         PoisonCorpus corpus = new PoisonCorpus(infra, Topics.MODELS).common(template, diagnosis(), p -> p)
                 .add("a model publication with a wrong sha256", publication(ModelRef.newBuilder(MODEL).setVersion("9.9.9-poison")
-                        .setSha256("0".repeat(64)).build(), BASIC), "differs from the card's")
+                        .setSha256("0".repeat(64)).build(), ModelReleases.signedCopy(BASIC, MODEL.getName(), "9.9.9-poison")),
+                        "differs from the card's")
+                .add("an unsigned model publication", publication(ModelRef.newBuilder(MODEL).setVersion("9.9.7-poison").build(), BASIC),
+                        "refused")
                 .add("a model publication with an unreadable card", publication(ModelRef.newBuilder(MODEL).setVersion("9.9.8-poison")
                         .build(), unreadable), "cannot read");
 

@@ -1,10 +1,12 @@
 package org.cytotriage.inference.model;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.support.models.PublishedModels;
 import org.jboss.logging.Logger;
@@ -41,5 +43,19 @@ public class ModelRollout implements PublishedModels {
         }
         ModelCard.readPublished(Path.of(published.getLocation()), published.getModel().getSha256());
         live.swapTo(Path.of(published.getLocation()));
+    }
+
+    /** The live version, for a publication of the model this deployment serves. */
+    @Override
+    public Optional<String> newestVersion(String modelName) {
+        ModelCard current = live.card();
+        return current.name().equals(modelName) ? Optional.of(current.version()) : Optional.empty();
+    }
+
+    @Override
+    public boolean has(ModelRef model) {
+        ModelCard current = live.card();
+        return current.name().equals(model.getName()) && current.version().equals(model.getVersion())
+                && current.sha256().equals(model.getSha256());
     }
 }

@@ -28,6 +28,7 @@ import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.inference.stream.ReceivedImages;
+import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -116,6 +117,41 @@ class HotSwapTest {
         assertThat(live.card().version()).isEqualTo(current.version());
     }
 
+    /**
+     * Only a signed release rolls out: one signed with a key no service trusts, one whose weights
+     * changed after signing, one outside the model root and one older than the live version are each
+     * refused with the reason, and the live model stays.
+     */
+    @Test
+    void aForgedATamperedAnOutsideAndAnOlderReleaseAreEachRefusedAndTheLiveModelStays() throws IOException {
+        ModelCard current = live.card();
+        String forgedVersion = current.version() + "-forged";
+        Path forged = unsignedCopyWithVersion(configured, forgedVersion);
+        ModelReleases.forge(forged, current.name(), forgedVersion);
+        String tamperedVersion = current.version() + "-changed-weights";
+        Path tampered = copyWithVersion(configured, tamperedVersion);
+        Files.write(tampered.resolve("model.onnx"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        String outsideVersion = current.version() + "-outside";
+        Path outside = Files.createTempDirectory("outside-the-root-");
+        Files.copy(configured.resolve("model.onnx"), outside.resolve("model.onnx"));
+        Files.copy(configured.resolve("model-card.json"), outside.resolve("model-card.json"));
+        ModelReleases.sign(outside, current.name(), outsideVersion, false);
+        String olderVersion = "0.0.1-older";
+        Path older = copyWithVersion(configured, olderVersion);
+
+        writer.send(Topics.MODELS, current.name(), publication(current.name(), forgedVersion, current.sha256(), forged));
+        writer.send(Topics.MODELS, current.name(), publication(current.name(), tamperedVersion, current.sha256(), tampered));
+        writer.send(Topics.MODELS, current.name(), publication(current.name(), outsideVersion, current.sha256(), outside));
+        writer.send(Topics.MODELS, current.name(), publication(current.name(), olderVersion, current.sha256(), older));
+
+        assertThat(refusal(forgedVersion)).contains("not a trusted release key");
+        assertThat(refusal(tamperedVersion)).contains("model.onnx has changed since it was signed");
+        assertThat(refusal(outsideVersion)).contains("outside the model root");
+        assertThat(refusal(olderVersion)).contains("is not newer than " + current.version()).contains("rollback");
+        assertThat(live.card().version()).as("the live model stays").isEqualTo(current.version());
+        assertThat(live.card().sha256()).isEqualTo(current.sha256());
+    }
+
     private List<ConsumerRecord<String, PredictionMade>> awaitPredictions(List<ImageReceived> images) {
         Set<String> ids = images.stream().map(ImageReceived::getImageId).collect(Collectors.toSet());
         return reader.read(Topics.PREDICTIONS, PredictionMade.class, p -> ids.contains(p.getImageId()),
@@ -139,15 +175,32 @@ class HotSwapTest {
         return changes;
     }
 
-    /** The same weights under a new version: a retrained model would differ only in its bytes and sha256. */
+    /**
+     * The same weights under a new version, a signed release under the model root: a retrained model
+     * would differ only in its bytes and sha256.
+     */
     private static Path copyWithVersion(Path model, String version) throws IOException {
-        Path copy = Files.createTempDirectory("published-model-");
+        Path copy = unsignedCopyWithVersion(model, version);
+        ModelReleases.sign(copy, new ObjectMapper().readTree(copy.resolve("model-card.json").toFile()).get("name").asText(), version, false);
+        return copy;
+    }
+
+    private static Path unsignedCopyWithVersion(Path model, String version) throws IOException {
+        Path copy = ModelReleases.newDirectory("published-model-");
         Files.copy(model.resolve("model.onnx"), copy.resolve("model.onnx"));
         ObjectMapper json = new ObjectMapper();
         ObjectNode card = (ObjectNode) json.readTree(model.resolve("model-card.json").toFile());
         card.put("version", version);
         json.writerWithDefaultPrettyPrinter().writeValue(copy.resolve("model-card.json").toFile(), card);
         return copy;
+    }
+
+    /** The dead letter of the publication of this version, once inference has refused it. */
+    private String refusal(String version) {
+        var letters = reader.read(Topics.DEAD_LETTER, DeadLetter.class,
+                d -> Topics.MODELS.equals(d.getSourceTopic()) && d.getReason().contains(version), found -> !found.isEmpty(), Duration.ofSeconds(30));
+        assertThat(letters).hasSize(1);
+        return letters.get(0).value().getReason();
     }
 
     private static ModelPublished publication(String name, String version, String sha256, Path location) {

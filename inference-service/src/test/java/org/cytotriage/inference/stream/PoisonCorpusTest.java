@@ -28,6 +28,7 @@ import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.inference.model.LiveModel;
 import org.cytotriage.inference.model.ModelConfig;
+import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -100,14 +101,18 @@ class PoisonCorpusTest {
     void everyBadModelPublicationBecomesOneDeadLetterAndTheLiveModelStays() throws IOException {
         ModelCard serving = live.card();
         Path liveDirectory = config.modelDirectory();
-        Path unreadable = Files.createTempDirectory("poison-model");
+        // Signed releases under the model root, so that each is refused for what it is, not for being unsigned.
+        Path unreadable = ModelReleases.newDirectory("poison-model");
         Files.writeString(unreadable.resolve(ModelCard.FILE), "{ not json");
+        ModelReleases.sign(unreadable, serving.name(), "9.9.8-poison", false);
         // Another model's publication as the template of the bound variants: inference ignores another
         // model's versions, so none of them may change the live model (a valid one of this model would).
-        ModelPublished template = publication("poison-other-model", serving.version(), serving.sha256(), liveDirectory);
+        ModelPublished template = publication("poison-other-model", serving.version(), serving.sha256(),
+                ModelReleases.signedCopy(liveDirectory, "poison-other-model", serving.version()));
         PoisonCorpus corpus = new PoisonCorpus(infra, Topics.MODELS).common(template, diagnosis(), p -> p)
-                .add("a model publication with a wrong sha256", publication(serving.name(), "9.9.9-poison", "0".repeat(64), liveDirectory),
-                        "differs from the card's")
+                .add("a model publication with a wrong sha256", publication(serving.name(), "9.9.9-poison", "0".repeat(64),
+                        ModelReleases.signedCopy(liveDirectory, serving.name(), "9.9.9-poison")), "differs from the card's")
+                .add("an unsigned model publication", publication(serving.name(), "9.9.7-poison", serving.sha256(), liveDirectory), "refused")
                 .add("a model publication with an unreadable card", publication(serving.name(), "9.9.8-poison", "1".repeat(64), unreadable),
                         "cannot read");
 

@@ -1,6 +1,9 @@
 package org.cytotriage.support.models;
 
+import java.util.Optional;
+
 import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.events.v1.ModelRef;
 
 /**
  * What a service does with a published model: inference makes it live, explain adds it to its
@@ -15,4 +18,10 @@ public interface PublishedModels {
      * whatever model was in use stays in use.
      */
     void take(ModelPublished publication);
+
+    /** The newest version of this model the service has (configured or taken), for the release rule: only newer ones roll out. */
+    Optional<String> newestVersion(String modelName);
+
+    /** Whether the service already has exactly this model version (same name, version and sha256). */
+    boolean has(ModelRef model);
 }

@@ -38,6 +38,8 @@ public final class RealInfrastructure implements AutoCloseable {
     private static final String SERVICE_ROLE = "cytotriage_service";
     private final String serviceDatabasePassword = java.util.UUID.randomUUID().toString().replace("-", "");
     private boolean serviceRoleMade;
+    /** The run's release key: the services it configures trust its public half (ModelReleases signs with it). */
+    private final java.security.KeyPair releaseKey = org.cytotriage.core.release.ModelRelease.generateKey();
 
     private RealInfrastructure(Path workDir) {
         this.workDir = workDir;
@@ -166,6 +168,8 @@ public final class RealInfrastructure implements AutoCloseable {
         config.put("kafka.bootstrap.servers", kafka().bootstrapServers());
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry().apiUrl());
         config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
+        config.put("cytotriage.models.release.trusted-keys", org.cytotriage.core.release.ModelRelease.encoded(releaseKey.getPublic()));
+        config.put("cytotriage.models.release.model-root", modelRoot().toString());
         if (withDatabase) {
             // The service connects as its own role, migrations run as the owner (audit's append-only record).
             config.put("quarkus.datasource.jdbc.url", postgres().jdbcUrl());
@@ -175,6 +179,19 @@ public final class RealInfrastructure implements AutoCloseable {
             config.put("quarkus.flyway.password", postgres().password());
         }
         return config;
+    }
+
+    /** Where the services this configures take published models from. */
+    public Path modelRoot() {
+        try {
+            return Files.createDirectories(workDir.resolve("published-models"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    java.security.KeyPair releaseKey() {
+        return releaseKey;
     }
 
     /** The database role a service connects as: not the owner, it gets only what the migrations grant it. */
