@@ -1,0 +1,83 @@
+package org.cytotriage.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.cytotriage.core.release.ModelRelease;
+import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.infra.ProjectLayout;
+import org.cytotriage.infra.RealInfrastructure;
+import org.cytotriage.infra.TopicReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release command as an operator runs it: a key, a signed directory, a publication on the real broker. */
+class ReleaseCommandTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void keygenWritesAStandardPrivateKeyOnlyItsOwnerReadsAndThePublicLineOfATrustList() throws Exception {
+        assertThat(ReleaseCommand.run("keygen", work.resolve("release").toString())).isZero();
+
+        assertThat(Files.getPosixFilePermissions(work.resolve("release.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        // openssl reads the private key and derives the same public key as the trust list's line.
+        Process openssl = new ProcessBuilder("openssl", "pkey", "-in", work.resolve("release.key").toString(), "-pubout", "-outform", "DER")
+                .redirectErrorStream(false).start();
+        byte[] der = openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        assertThat(Base64.getEncoder().encodeToString(der)).isEqualTo(Files.readString(work.resolve("release.pub")).trim());
+    }
+
+    @Test
+    void aSignedDirectoryVerifiesWithThePublicKeyAndIsPublishedOnTheModelsTopic() throws Exception {
+        ReleaseCommand.run("keygen", work.resolve("release").toString());
+        Path model = copyOfTheShippedBasicModel();
+        String version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve("model-card.json").toFile())
+                .get("version").asText();
+
+        assertThat(ReleaseCommand.run("sign", model.toString(), "--key", work.resolve("release.key").toString())).isZero();
+        ModelRelease release = ModelRelease.read(model);
+        assertThat(release.files()).containsKeys("model.onnx", "model-card.json");
+        assertThatCode(() -> release.verify(model, "thyroideffi-basic", version,
+                List.of(ModelRelease.publicKey(Files.readString(work.resolve("release.pub")))))).doesNotThrowAnyException();
+
+        RealInfrastructure infra = RealInfrastructure.shared();
+        assertThat(ReleaseCommand.run("publish", model.toString(), "--bootstrap-servers", infra.kafka().bootstrapServers(),
+                "--registry-url", infra.registry().apiUrl(), "--approved-by", "release-manager")).isZero();
+        List<ConsumerRecord<String, ModelPublished>> published = new TopicReader(infra).read(Topics.MODELS, ModelPublished.class,
+                p -> p.getLocation().equals(model.toAbsolutePath().normalize().toString()), found -> !found.isEmpty(), Duration.ofSeconds(30));
+        assertThat(published).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo("thyroideffi-basic");
+            assertThat(record.value().getModel().getVersion()).isEqualTo(version);
+            assertThat(record.value().getApprovedBy()).isEqualTo("release-manager");
+        });
+    }
+
+    @Test
+    void anUnsignedDirectoryIsNotPublished() throws Exception {
+        RealInfrastructure infra = RealInfrastructure.shared();
+        assertThat(ReleaseCommand.run("publish", copyOfTheShippedBasicModel().toString(), "--bootstrap-servers",
+                infra.kafka().bootstrapServers(), "--registry-url", infra.registry().apiUrl(), "--approved-by", "x")).isEqualTo(1);
+    }
+
+    private Path copyOfTheShippedBasicModel() throws IOException {
+        Path shipped = ProjectLayout.locate().root().resolve("models/thyroideffi-basic");
+        Path copy = Files.createDirectories(work.resolve("thyroideffi-basic-" + System.nanoTime()));
+        for (String file : List.of("model.onnx", "model-card.json")) {
+            Files.copy(shipped.resolve(file), copy.resolve(file));
+        }
+        return copy;
+    }
+}
