@@ -111,6 +111,9 @@ class AccessMatrixTest {
                     f -> "/api/v1/audit/samples/" + f.closedMonth() + "?hospital=" + A),
             row("audit-service", "GET", "/api/v1/audit/samples/{month}/provisional", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
                     f -> "/api/v1/audit/samples/" + f.openMonth() + "/provisional?hospital=" + A),
+            // Who released what: model-level, no patient data, for audit, the ML team and operations.
+            row("audit-service", "GET", "/api/v1/models/{name}/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 200, 200),
+                    f -> "/api/v1/models/thyroideffi-basic/history"),
             // The pages' session: the code flow, so whatever is sent, a browser without a session is sent to sign in.
             row("audit-service", "GET", "/ui/session", CYTO_B, s(302, 302, 302, 302, 302, 302, 302, 302), f -> "/ui/session"),
             // A scanner's token names ingest and audit only: explain-service does not take it at all (401).

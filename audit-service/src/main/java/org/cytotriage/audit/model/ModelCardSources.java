@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.cytotriage.audit.database.RecordingTransaction;
@@ -30,12 +31,14 @@ public class ModelCardSources implements PublishedModels {
     private final ModelCards cards;
     private final Optional<List<String>> directories;
     private final RecordingTransaction transaction;
+    private final EntityManager entityManager;
 
     ModelCardSources(ModelCards cards,
             @ConfigProperty(name = "cytotriage.audit.model-directories") Optional<List<String>> directories,
-            RecordingTransaction transaction) {
+            RecordingTransaction transaction, EntityManager entityManager) {
         this.cards = cards;
         this.transaction = transaction;
+        this.entityManager = entityManager;
         this.directories = directories;
     }
 
@@ -53,6 +56,21 @@ public class ModelCardSources implements PublishedModels {
     @Override
     public void take(ModelPublished published) {
         transaction.run(() -> cards.register(Path.of(published.getLocation()), published.getModel().getSha256()));
+    }
+
+    /** Every publication seen, taken or refused, once (a replay of the topic adds nothing): the record of releases. */
+    @Override
+    public void outcome(ModelPublished published, String signer, String refusal) {
+        transaction.run(() -> entityManager.createNativeQuery("""
+                insert into model_publications (event_id, model_name, model_version, model_sha256, location, approved_by, published_at,
+                                                signer_key_id, outcome, reason)
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) on conflict do nothing""")
+                .setParameter(1, published.getEventId()).setParameter(2, published.getModel().getName())
+                .setParameter(3, published.getModel().getVersion()).setParameter(4, published.getModel().getSha256())
+                .setParameter(5, published.getLocation()).setParameter(6, published.getApprovedBy()).setParameter(7, published.getPublishedAt())
+                .setParameter(8, signer).setParameter(9, refusal == null ? "TAKEN" : "REFUSED")
+                .setParameter(10, refusal == null ? null : refusal.length() > 4000 ? refusal.substring(0, 4000) : refusal)
+                .executeUpdate());
     }
 
     /** The newest version of the model whose card is on record. */

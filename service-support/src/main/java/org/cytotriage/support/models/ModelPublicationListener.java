@@ -36,17 +36,21 @@ public class ModelPublicationListener {
     @Blocking
     public void onPublished(ConsumerRecord<String, ModelPublished> record) {
         ModelPublished published = IncomingRecords.payload(record, ModelPublished.class);
+        ModelRelease release;
         try {
-            verifier.verify(published, models);
+            release = verifier.verify(published, models);
         } catch (ModelRelease.RefusedException e) {
+            models.outcome(published, null, e.getMessage());
             throw new UnprocessableRecordException("model " + published.getModel().getName() + " "
                     + published.getModel().getVersion() + " at " + published.getLocation() + " refused: " + e.getMessage(), e);
         }
         try {
             models.take(published);
         } catch (RuntimeException e) {
+            models.outcome(published, release.keyId(), e.getMessage());
             throw new UnprocessableRecordException("model " + published.getModel().getName() + " "
                     + published.getModel().getVersion() + " at " + published.getLocation() + " not taken: " + e.getMessage(), e);
         }
+        models.outcome(published, release.keyId(), null);
     }
 }

@@ -43,9 +43,10 @@ public class PublicationVerifier {
 
     /**
      * @param models what the service has, for the version rule
+     * @return the verified release (its signer's key id is {@link ModelRelease#keyId()})
      * @throws ModelRelease.RefusedException with the reason the publication is not taken
      */
-    public void verify(ModelPublished publication, PublishedModels models) throws ModelRelease.RefusedException {
+    public ModelRelease verify(ModelPublished publication, PublishedModels models) throws ModelRelease.RefusedException {
         if (trusted.isEmpty() || root.isEmpty()) {
             throw new ModelRelease.RefusedException("this service trusts no release key or has no model root "
                     + "(cytotriage.models.release.trusted-keys, .model-root)");
@@ -63,7 +64,7 @@ public class PublicationVerifier {
         ModelRelease release = ModelRelease.read(resolved);
         release.verify(resolved, name, version, trusted);
         if (models.has(publication.getModel())) {
-            return;
+            return release;
         }
         Optional<String> newest = models.newestVersion(name);
         if (newest.isPresent() && ModelVersions.compare(version, newest.get()) == 0) {
@@ -74,6 +75,7 @@ public class PublicationVerifier {
             throw new ModelRelease.RefusedException(name + " " + version + " is not newer than " + newest.get()
                     + ", the newest this service has: a rollback is released as one (signed with rollback true)");
         }
+        return release;
     }
 
     private static Path real(Path path) {

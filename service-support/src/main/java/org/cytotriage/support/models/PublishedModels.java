@@ -24,4 +24,12 @@ public interface PublishedModels {
 
     /** Whether the service already has exactly this model version (same name, version and sha256). */
     boolean has(ModelRef model);
+
+    /**
+     * What became of a publication here: taken ({@code refusal} null) or refused with the reason;
+     * {@code signer} is the key id of a release that verified. A service that keeps the record of
+     * releases (audit) writes it down; the others need not.
+     */
+    default void outcome(ModelPublished publication, String signer, String refusal) {
+    }
 }
