@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.cytotriage.support.identity.HospitalScope;
 
@@ -23,6 +25,8 @@ public record CaseFilter(Instant from, Instant to, Set<String> hospitals, String
         return scope.isEvery() ? null : scope.hospitals();
     }
 
+    private static final Pattern PARAMETER = Pattern.compile(":(\\w+)");
+
     /** The SQL condition on {@code alias}'s case_predictions columns, and its parameters in {@code parameters}. */
     String where(String alias, Map<String, Object> parameters) {
         Map<String, Object> conditions = new LinkedHashMap<>();
@@ -35,7 +39,9 @@ public record CaseFilter(Instant from, Instant to, Set<String> hospitals, String
         conditions.forEach((clause, value) -> {
             if (value != null) {
                 clauses.add(clause);
-                parameters.put(clause.substring(clause.indexOf(':') + 1).replace(")", ""), value);
+                Matcher parameter = PARAMETER.matcher(clause);
+                parameter.find();
+                parameters.put(parameter.group(1), value);
             }
         });
         if (hospitals != null && hospitals.isEmpty()) {

@@ -77,7 +77,9 @@ public class ModelCardSources implements PublishedModels {
     @Override
     @Transactional
     public Optional<String> newestVersion(String modelName) {
-        return ModelCardRecord.<ModelCardRecord>list("modelName", modelName).stream().map(card -> card.modelVersion).max(ModelVersions.ORDER);
+        // The versions alone: a card's text is kilobytes, and only its version is compared.
+        return entityManager.createQuery("select c.modelVersion from ModelCardRecord c where c.modelName = ?1", String.class)
+                .setParameter(1, modelName).getResultStream().max(ModelVersions.ORDER);
     }
 
     @Override

@@ -52,8 +52,7 @@ public final class DirectoryImageStore implements ImageStore {
 
     @Override
     public Staged stage(String hospitalId, InputStream content) {
-        ImageStore.keyOf(hospitalId, "0".repeat(64)); // refuses a hospital id a key cannot hold before a byte is written
-        return stageAs(hospitalId, content);
+        return stageAs(ImageStore.requireHospital(hospitalId), content);
     }
 
     /** {@code hospitalId} null: content of no one hospital. */

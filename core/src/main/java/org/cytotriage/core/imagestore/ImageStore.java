@@ -48,10 +48,15 @@ public interface ImageStore {
 
     /** The address of a hospital's bytes: {@code <hospital>/sha256/<first two hex digits>/<hex digest>}. */
     static String keyOf(String hospitalId, String sha256Hex) {
+        return requireHospital(hospitalId) + "/sha256/" + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+    }
+
+    /** The hospital id, if a key can hold it; refused otherwise (a path, nothing at all). */
+    static String requireHospital(String hospitalId) {
         if (hospitalId == null || !HOSPITAL.matcher(hospitalId).matches()) {
             throw new IllegalArgumentException("not a hospital id for an image store key: " + hospitalId);
         }
-        return hospitalId + "/sha256/" + sha256Hex.substring(0, 2) + "/" + sha256Hex;
+        return hospitalId;
     }
 
     /**
