@@ -44,13 +44,13 @@ final class PredictionListener implements AutoCloseable {
     }
 
     private void listen(RealInfrastructure infra) {
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
+        Map<String, Object> config = new java.util.HashMap<>(infra.kafka().adminConfig());
+        config.putAll(infra.registry().serdeConfig());
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
-                "apicurio.registry.url", infra.registry().apiUrl()))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName()));
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(Topics.PREDICTIONS));
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(20));

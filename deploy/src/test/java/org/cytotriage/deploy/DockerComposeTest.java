@@ -41,6 +41,9 @@ class DockerComposeTest {
     @SuppressWarnings("unchecked")
     void everyContainerHasAHealthCheckAndServicesWaitForHealthyInfrastructure() {
         services.forEach((name, service) -> {
+            if (name.equals("kafka-setup")) {
+                return; // a one-shot job: the services wait until it has completed
+            }
             Map<String, Object> health = (Map<String, Object>) service.get("healthcheck");
             assertThat(health).as("healthcheck of %s", name).isNotNull().containsKey("test");
             assertThat(health.get("test").toString()).as(name).isNotBlank();
@@ -48,7 +51,8 @@ class DockerComposeTest {
         for (String name : SERVICES) {
             Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) services.get(name).get("depends_on");
             assertThat(dependsOn).as(name).containsKeys("kafka", "registry");
-            dependsOn.values().forEach(condition -> assertThat(condition).containsEntry("condition", "service_healthy"));
+            dependsOn.forEach((dependency, condition) -> assertThat(condition).containsEntry("condition",
+                    dependency.equals("kafka-setup") ? "service_completed_successfully" : "service_healthy"));
             if (name.equals("audit-service")) {
                 assertThat(dependsOn).containsKey("postgres");
             }
@@ -111,5 +115,27 @@ class DockerComposeTest {
             assertThat((Map<String, Object>) services.get(name).get("depends_on")).as(name).containsKey("keycloak");
             assertThat((Map<String, Object>) services.get(name).get("environment")).as(name).containsKey("OIDC_AUTH_SERVER_URL");
         }
+    }
+
+    /** Each service connects to the broker as its own principal; kafka-setup gives every principal of the table its password. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachServiceConnectsToKafkaAsItsOwnPrincipalAndKafkaSetupAppliesTheAccessTable() throws IOException {
+        List<String> principals = java.nio.file.Files.readAllLines(ServiceConfiguration.ROOT.resolve("identity/kafka/access.tsv")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> line.split("\\s+")[0]).distinct().toList();
+        Map<String, Object> setup = services.get("kafka-setup");
+        Map<String, Object> setupEnvironment = (Map<String, Object>) setup.get("environment");
+        for (String principal : principals) {
+            assertThat(setupEnvironment).as("kafka-setup").containsKey("KAFKA_PASSWORD_" + principal.toUpperCase().replace('-', '_'));
+        }
+        assertThat((List<String>) setup.get("volumes")).contains("./identity/kafka/access.tsv:/opt/cytotriage/access.tsv:ro");
+        for (String name : SERVICES) {
+            Map<String, Object> environment = (Map<String, Object>) services.get(name).get("environment");
+            assertThat(String.valueOf(environment.get("KAFKA_PASSWORD"))).as(name)
+                    .startsWith("${KAFKA_PASSWORD_" + name.toUpperCase().replace('-', '_') + ":?");
+            assertThat((Map<String, Object>) services.get(name).get("depends_on")).as(name).containsKey("kafka-setup");
+        }
+        assertThat(services.get("kafka").toString()).doesNotContain("PLAINTEXT");
     }
 }

@@ -140,12 +140,14 @@ class KubernetesManifestsTest {
         }
     }
 
-    /** topic -> partitions, from the topic job's script. */
-    @SuppressWarnings("unchecked")
+    /** topic -> partitions, from the topics job's script. */
     private static Map<String, Integer> topicPartitions() {
-        Map<String, Object> container = ((List<Map<String, Object>>) path(RESOURCES.get("Job/cytotriage-topics"), "spec", "template",
-                "spec", "containers")).get(0);
-        Matcher topics = Pattern.compile("(fnab\\.[a-z]+):(\\d+)").matcher(String.join(" ", (List<String>) container.get("args")));
+        Matcher topics;
+        try {
+            topics = Pattern.compile("(fnab\\.[a-z]+):(\\d+)").matcher(Files.readString(BASE.resolve("kafka/setup.sh")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Map<String, Integer> partitions = new LinkedHashMap<>();
         while (topics.find()) {
             partitions.put(topics.group(1), Integer.parseInt(topics.group(2)));
@@ -185,11 +187,40 @@ class KubernetesManifestsTest {
     @SuppressWarnings("unchecked")
     void keycloakImportsTheSameRealmAsTheTestsAndTheLocalStack() throws IOException {
         List<Map<String, Object>> generated = (List<Map<String, Object>>) kustomization.get("configMapGenerator");
-        assertThat(generated).singleElement().satisfies(map -> assertThat(map).containsEntry("name", "keycloak-realm"));
+        assertThat(generated).anySatisfy(map -> assertThat(map).containsEntry("name", "keycloak-realm"));
         assertThat(Files.readString(BASE.resolve("keycloak/cytotriage-realm.json")))
                 .as("deploy's copy of identity/keycloak/cytotriage-realm.json")
                 .isEqualTo(Files.readString(BASE.resolve("../../../identity/keycloak/cytotriage-realm.json")));
         Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/keycloak"), "spec", "template", "spec");
         assertThat(pod.toString()).contains("keycloak-realm").contains("--import-realm").contains("keycloak-secrets");
+    }
+
+    /**
+     * The broker's ACLs come from the project's one table: the topics job applies deploy's copy of it
+     * (identical), and every principal the table names is a service that connects with its own
+     * password and trusts the broker's CA, or the release command.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTopicsJobAppliesTheProjectsAccessTableAndEachServiceConnectsAsItsOwnPrincipal() throws IOException {
+        assertThat(Files.readString(BASE.resolve("kafka/access.tsv"))).as("deploy's copy of identity/kafka/access.tsv")
+                .isEqualTo(Files.readString(ServiceConfiguration.ROOT.resolve("identity/kafka/access.tsv")));
+        List<Map<String, Object>> generated = (List<Map<String, Object>>) kustomization.get("configMapGenerator");
+        assertThat(generated).anySatisfy(map -> assertThat(map).containsEntry("name", "kafka-setup")
+                .containsEntry("files", List.of("kafka/access.tsv", "kafka/setup.sh")));
+        Map<String, Object> job = (Map<String, Object>) path(RESOURCES.get("Job/cytotriage-topics"), "spec", "template", "spec");
+        assertThat(job.toString()).contains("kafka-setup").contains("/etc/cytotriage/kafka-setup/setup.sh")
+                .contains("cytotriage-kafka-admin").contains("cytotriage-kafka-ca");
+        assertThat(Files.readString(BASE.resolve("kafka/setup.sh"))).contains("access.tsv").contains("kafka-acls.sh")
+                .contains("kafka-configs.sh").contains("SCRAM-SHA-512");
+
+        List<String> principals = Files.readAllLines(ServiceConfiguration.ROOT.resolve("identity/kafka/access.tsv")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> line.split("\\s+")[0]).distinct().toList();
+        assertThat(principals).containsAll(SERVICES).contains("model-release").hasSize(SERVICES.size() + 1);
+        for (String service : SERVICES) {
+            Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/" + service), "spec", "template", "spec");
+            assertThat(pod.toString()).as(service).contains("secretName=cytotriage-kafka-ca").contains("name=cytotriage-kafka-" + service + "}");
+        }
     }
 }

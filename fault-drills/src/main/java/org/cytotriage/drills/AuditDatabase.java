@@ -25,7 +25,7 @@ final class AuditDatabase {
     }
 
     Optional<AuditSnapshot> read(String casePrefix) {
-        String url = postgres.jdbcUrl() + "?connectTimeout=2&socketTimeout=20&loginTimeout=3";
+        String url = postgres.jdbcUrl() + "&connectTimeout=2&socketTimeout=20&loginTimeout=3";
         try (Connection db = DriverManager.getConnection(url, postgres.username(), postgres.password())) {
             return Optional.of(new AuditSnapshot(
                     rows(db, "select image_id, null, recorded_at from images where case_id like ?", casePrefix),

@@ -47,15 +47,15 @@ final class TopicWatch implements AutoCloseable {
     }
 
     private void watch(RealInfrastructure infra) {
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "fault-drills-" + UUID.randomUUID(),
+        Map<String, Object> config = new java.util.HashMap<>(infra.kafka().adminConfig());
+        config.putAll(infra.registry().serdeConfig());
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "fault-drills-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
-                "apicurio.registry.url", infra.registry().apiUrl(),
-                "apicurio.registry.use-specific-avro-reader", "false"))) {
+                "apicurio.registry.use-specific-avro-reader", "false"));
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(TOPICS);
             while (running.get()) {
                 try {

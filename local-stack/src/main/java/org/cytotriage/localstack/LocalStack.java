@@ -88,6 +88,7 @@ public final class LocalStack implements AutoCloseable {
         environment.put("OIDC_AUTH_SERVER_URL", identity.issuer());
         environment.put("CYTOTRIAGE_WORKSTATION_CLIENT_SECRET", identity.clientSecret(IdentityProvider.WORKSTATION_CLIENT));
         environment.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
+        environment.put("KAFKA_TRUSTSTORE", infra.kafka().trustedCertificates().toString());
         environment.put("REGISTRY_URL", infra.registry().apiUrl());
         environment.put("IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString());
         environment.put("MODEL_DIR", root.resolve("models/thyroideffi-basic").toString());
@@ -120,10 +121,13 @@ public final class LocalStack implements AutoCloseable {
         environment.putAll(layout.environment());
         layout.replicas().forEach((name, count) -> {
             List<ServiceLauncher> processes = new ArrayList<>();
+            // Each service connects to Kafka as its own principal, with its own password.
+            Map<String, String> serviceEnvironment = new LinkedHashMap<>(environment);
+            serviceEnvironment.put("KAFKA_PASSWORD", infra.kafka().password(name));
             for (int i = 0; i < count; i++) {
                 int port = ports.get(name).get(i);
                 String instance = count == 1 ? name : name + "-" + (i + 1);
-                processes.add(new ServiceLauncher(root, name, instance, port, environment, layout.cpus().get(name),
+                processes.add(new ServiceLauncher(root, name, instance, port, serviceEnvironment, layout.cpus().get(name),
                         infra.workDirectory()));
             }
             services.put(name, processes);

@@ -13,6 +13,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,11 @@ public final class ReleaseCommand {
         @Option(names = "--approved-by", required = true, description = "who approved the release")
         String approvedBy;
 
+        @Option(names = "--client-config", required = true, description = "a properties file of client settings: the broker's "
+                + "TLS and SCRAM-SHA-512 as the release principal (model-release, the only one that may write fnab.models), "
+                + "and the schema registry's credentials (docs/runbook.md, \"Roll out a model\")")
+        Path clientConfig;
+
         @Override
         public Integer call() throws Exception {
             ModelRelease release;
@@ -138,13 +144,17 @@ public final class ReleaseCommand {
                     .setLocation(directory.toAbsolutePath().normalize().toString())
                     .setApprovedBy(approvedBy)
                     .build();
-            try (KafkaProducer<String, ModelPublished> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            Properties config = new Properties();
+            try (var in = Files.newInputStream(clientConfig)) {
+                config.load(in);
+            }
+            config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
                     "apicurio.registry.url", registryUrl,
-                    "apicurio.registry.auto-register", "true"))) {
+                    "apicurio.registry.auto-register", "true"));
+            try (KafkaProducer<String, ModelPublished> producer = new KafkaProducer<>(config)) {
                 producer.send(new ProducerRecord<>(Topics.MODELS, release.model(), publication)).get(30, TimeUnit.SECONDS);
             }
             System.out.printf("published %s %s from %s (event %s)%n", release.model(), release.version(), publication.getLocation(),

@@ -55,7 +55,8 @@ class ReleaseCommandTest {
 
         RealInfrastructure infra = RealInfrastructure.shared();
         assertThat(ReleaseCommand.run("publish", model.toString(), "--bootstrap-servers", infra.kafka().bootstrapServers(),
-                "--registry-url", infra.registry().apiUrl(), "--approved-by", "release-manager")).isZero();
+                "--registry-url", infra.registry().apiUrl(), "--approved-by", "release-manager",
+                "--client-config", clientConfig(infra).toString())).isZero();
         List<ConsumerRecord<String, ModelPublished>> published = new TopicReader(infra).read(Topics.MODELS, ModelPublished.class,
                 p -> p.getLocation().equals(model.toAbsolutePath().normalize().toString()), found -> !found.isEmpty(), Duration.ofSeconds(30));
         assertThat(published).singleElement().satisfies(record -> {
@@ -69,7 +70,20 @@ class ReleaseCommandTest {
     void anUnsignedDirectoryIsNotPublished() throws Exception {
         RealInfrastructure infra = RealInfrastructure.shared();
         assertThat(ReleaseCommand.run("publish", copyOfTheShippedBasicModel().toString(), "--bootstrap-servers",
-                infra.kafka().bootstrapServers(), "--registry-url", infra.registry().apiUrl(), "--approved-by", "x")).isEqualTo(1);
+                infra.kafka().bootstrapServers(), "--registry-url", infra.registry().apiUrl(), "--approved-by", "x",
+                "--client-config", clientConfig(infra).toString())).isEqualTo(1);
+    }
+
+    /** What an operator writes for the release principal: its TLS and SCRAM settings, the registry's credentials. */
+    private Path clientConfig(RealInfrastructure infra) throws IOException {
+        java.util.Properties config = new java.util.Properties();
+        infra.kafka().clientConfig("model-release").forEach((key, value) -> config.setProperty(key, String.valueOf(value)));
+        infra.registry().serdeConfig().forEach((key, value) -> config.setProperty(key, String.valueOf(value)));
+        Path file = work.resolve("release-client.properties");
+        try (var out = Files.newOutputStream(file)) {
+            config.store(out, "the release principal");
+        }
+        return file;
     }
 
     private Path copyOfTheShippedBasicModel() throws IOException {

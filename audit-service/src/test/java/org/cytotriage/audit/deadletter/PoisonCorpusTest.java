@@ -175,8 +175,9 @@ class PoisonCorpusTest {
 
     private static String eventIdOf(org.cytotriage.poison.Poison poison, Class<? extends SpecificRecord> type) {
         try (var deserializer = new io.apicurio.registry.serde.avro.AvroKafkaDeserializer<SpecificRecord>()) {
-            deserializer.configure(java.util.Map.of("apicurio.registry.url", RealInfrastructure.shared().registry().apiUrl(),
-                    "apicurio.registry.use-specific-avro-reader", "true"), false);
+            java.util.Map<String, Object> config = new java.util.HashMap<>(RealInfrastructure.shared().registry().serdeConfig());
+            config.put("apicurio.registry.use-specific-avro-reader", "true");
+            deserializer.configure(config, false);
             SpecificRecord record = deserializer.deserialize(poison.topic(), poison.headers(), poison.value());
             return String.valueOf(record.get(record.getSchema().getField("eventId").pos()));
         }

@@ -30,11 +30,17 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
@@ -43,6 +49,7 @@ import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
 import org.cytotriage.infra.TopicWriter;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -63,6 +70,22 @@ class OutboxRelayTest {
     EntityManager entityManager;
 
     private final TopicReader reader = new TopicReader(RealInfrastructure.shared());
+
+    /**
+     * This test's own topics (test.outbox.*, created on first use) are none of the product's: the
+     * broker refuses them to audit-service's principal until an operator grants them, as the
+     * administrator does here.
+     */
+    @BeforeAll
+    static void grantTheTestTopicsToAuditService() throws Exception {
+        try (Admin admin = admin()) {
+            ResourcePattern testTopics = new ResourcePattern(ResourceType.TOPIC, "test.outbox.", PatternType.PREFIXED);
+            admin.createAcls(java.util.stream.Stream.of(AclOperation.WRITE, AclOperation.CREATE)
+                    .map(operation -> new AclBinding(testTopics,
+                            new AccessControlEntry("User:audit-service", "*", operation, AclPermissionType.ALLOW)))
+                    .toList()).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 
     /** What kills the relay in the first test: after the broker's acknowledgement, before its commit. */
     static final class RelayDied extends RuntimeException {
@@ -253,6 +276,6 @@ class OutboxRelayTest {
     }
 
     private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.shared().kafka().bootstrapServers()));
+        return Admin.create(RealInfrastructure.shared().kafka().adminConfig());
     }
 }

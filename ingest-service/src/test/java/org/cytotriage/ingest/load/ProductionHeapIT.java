@@ -55,6 +55,8 @@ class ProductionHeapIT {
         ingest = new ManagedProcess("ingest-service", ManagedProcess.javaCommand("-Xmx384m", "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(), "REGISTRY_URL", infra.registry().apiUrl(),
+                        "KAFKA_PASSWORD", infra.kafka().password("ingest-service"),
+                        "KAFKA_TRUSTSTORE", infra.kafka().trustedCertificates().toString(),
                         "IMAGE_STORE_DIR", work.resolve("image-store").toString(),
                         "CYTOTRIAGE_PSEUDONYM_KEY", "production-heap-test-pseudonym-key-0001",
                         "OIDC_AUTH_SERVER_URL", infra.identity().issuer()),

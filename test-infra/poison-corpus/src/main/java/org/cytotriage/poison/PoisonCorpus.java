@@ -152,11 +152,11 @@ public final class PoisonCorpus {
 
     /** Publishes the corpus in order and waits until the broker has every record. */
     public void send() {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
+        Map<String, Object> config = new java.util.HashMap<>(infra.kafka().adminConfig());
+        config.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
             for (Poison poison : records) {
                 acks.add(producer.send(new ProducerRecord<>(topic, null, poison.key(), poison.value(), poison.headers())));
@@ -187,8 +187,8 @@ public final class PoisonCorpus {
      * the topic's compatibility rule would refuse beside the topic's, as a rogue producer can.
      */
     private byte[] serialize(IndexedRecord record, String group, RecordHeaders headers) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of("apicurio.registry.url", infra.registry().apiUrl(),
-                "apicurio.registry.auto-register", "true"));
+        Map<String, Object> config = new java.util.HashMap<>(infra.registry().serdeConfig());
+        config.put("apicurio.registry.auto-register", "true");
         if (group != null) {
             config.put("apicurio.registry.artifact.group-id", group);
         }

@@ -1,9 +1,33 @@
 package org.cytotriage.infra;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 /** A Kafka broker for tests and the local stack; a test may take it away and bring it back. */
 public interface KafkaBroker {
 
+    /** The broker's super user: tests' readers and writers, the set-up of topics and ACLs. */
+    String ADMIN = "admin";
+
     String bootstrapServers();
+
+    /**
+     * What a client connecting as {@code principal} needs (bootstrap servers, TLS trusting the run's
+     * authority, SCRAM-SHA-512 with the principal's password): the principals of
+     * {@link KafkaAccess#TABLE} and {@link #ADMIN}.
+     */
+    Map<String, Object> clientConfig(String principal);
+
+    /** {@link #clientConfig} as the administrator. */
+    default Map<String, Object> adminConfig() {
+        return clientConfig(ADMIN);
+    }
+
+    /** The SCRAM password of {@code principal}, for a process this run starts (the local stack's services). */
+    String password(String principal);
+
+    /** The PEM certificate(s) a client trusts to reach this broker. */
+    Path trustedCertificates();
 
     /** Starts it, or brings it back after {@link #stop()}, and waits until it answers. */
     void start();

@@ -3,6 +3,7 @@ package org.cytotriage.infra;
 /** A PostgreSQL server for tests and the local stack; a test may take it away and bring it back. */
 public interface PostgresServer {
 
+    /** Over TLS, verifying the server's certificate and host name ({@code sslmode=verify-full}); add parameters with {@code &}. */
     String jdbcUrl();
 
     String username();

@@ -45,7 +45,7 @@ public final class RealInfrastructure implements AutoCloseable {
         this.workDir = workDir;
         Instant begin = Instant.now();
         Servers servers = switch (System.getProperty(SERVERS_PROPERTY, "processes")) {
-            case "processes" -> startProcesses(workDir);
+            case "processes" -> startProcesses(workDir, TestCertificates.create(workDir.resolve("tls")));
             case "containers" -> ContainerServers.start();
             default -> throw new IllegalArgumentException(SERVERS_PROPERTY + " is processes or containers, not "
                     + System.getProperty(SERVERS_PROPERTY));
@@ -56,11 +56,12 @@ public final class RealInfrastructure implements AutoCloseable {
                 startupTime.toMillis(), kafka().bootstrapServers(), registry().apiUrl(), postgres().jdbcUrl(), workDir);
     }
 
-    /** The servers run as processes from Maven artifacts, started in parallel. */
-    private static Servers startProcesses(Path workDir) {
+    /** The servers run as processes from Maven artifacts, started in parallel, each with a certificate of the run's authority. */
+    private static Servers startProcesses(Path workDir, TestCertificates certificates) {
         ProjectLayout layout = ProjectLayout.locate();
+        KafkaAccess access = KafkaAccess.read(layout.root().resolve(KafkaAccess.TABLE));
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> startWithRetries("Kafka", attempt -> {
-            KafkaProcess broker = KafkaProcess.create(layout, workDir.resolve("kafka-" + attempt));
+            KafkaProcess broker = KafkaProcess.create(layout, workDir.resolve("kafka-" + attempt), certificates, access);
             broker.start();
             return broker;
         }));
@@ -71,7 +72,7 @@ public final class RealInfrastructure implements AutoCloseable {
                     return r;
                 }));
         CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
-            PostgresProcess p = new PostgresProcess(workDir);
+            PostgresProcess p = new PostgresProcess(workDir, certificates);
             p.start();
             return p;
         });
@@ -162,10 +163,17 @@ public final class RealInfrastructure implements AutoCloseable {
         return startupTime;
     }
 
-    /** The configuration a CytoTriage service needs to use these servers. */
+    /**
+     * The configuration a CytoTriage service needs to use these servers. Each service connects to
+     * Kafka as its own principal (its application name) and picks its password from
+     * {@code cytotriage.test.kafka-passwords.<name>} (service-support's shared configuration).
+     */
     public Map<String, String> serviceConfig(boolean withDatabase) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka().bootstrapServers());
+        config.put("cytotriage.kafka.truststore", kafka().trustedCertificates().toString());
+        KafkaAccess.ofProject().principals().forEach(principal ->
+                config.put("cytotriage.test.kafka-passwords." + principal, kafka().password(principal)));
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry().apiUrl());
         config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
         config.put("cytotriage.models.release.trusted-keys", org.cytotriage.core.release.ModelRelease.encoded(releaseKey.getPublic()));

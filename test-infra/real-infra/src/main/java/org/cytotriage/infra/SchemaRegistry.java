@@ -6,6 +6,11 @@ public interface SchemaRegistry {
     /** The v2 REST API; the Apicurio 3.x serdes speak it too when the URL ends so. */
     String apiUrl();
 
+    /** What an Apicurio serde needs to reach it: the URL and, where the registry asks for them, credentials. */
+    default java.util.Map<String, Object> serdeConfig() {
+        return java.util.Map.of("apicurio.registry.url", apiUrl());
+    }
+
     void start();
 
     void stop();

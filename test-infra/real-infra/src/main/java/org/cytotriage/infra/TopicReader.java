@@ -3,6 +3,7 @@ package org.cytotriage.infra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,12 +16,12 @@ import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -54,15 +55,15 @@ public final class TopicReader {
         specific.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
         Schema schema = specific.getSchema(type);
         List<ConsumerRecord<String, T>> found = new ArrayList<>();
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "topic-reader-" + UUID.randomUUID(),
+        Map<String, Object> config = new HashMap<>(infra.kafka().adminConfig());
+        config.putAll(infra.registry().serdeConfig());
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "topic-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName(),
-                "apicurio.registry.url", infra.registry().apiUrl(),
-                "apicurio.registry.use-specific-avro-reader", "false"))) {
+                "apicurio.registry.use-specific-avro-reader", "false"));
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline) && !until.test(found)) {

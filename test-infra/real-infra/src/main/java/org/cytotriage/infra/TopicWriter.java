@@ -1,6 +1,7 @@
 package org.cytotriage.infra;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,13 +34,13 @@ public final class TopicWriter {
 
     /** Publishes the events in order through one producer, and waits until the broker has them all. */
     public <T extends SpecificRecord> void sendAll(String topic, List<T> events, Function<T, String> key) {
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
+        Map<String, Object> config = new HashMap<>(infra.kafka().adminConfig());
+        config.putAll(infra.registry().serdeConfig());
+        config.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
-                "apicurio.registry.url", infra.registry().apiUrl(),
-                "apicurio.registry.auto-register", "true"))) {
+                "apicurio.registry.auto-register", "true"));
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (T event : events) {
                 sent.add(producer.send(new ProducerRecord<>(topic, key.apply(event), event)));

@@ -39,8 +39,9 @@ class ServerFaultsTest {
     @Test
     void aPausedBrokerAnswersNothingUntilItIsResumed() throws Exception {
         KafkaBroker kafka = RealInfrastructure.shared().kafka();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+        Map<String, Object> config = new java.util.HashMap<>(kafka.adminConfig());
+        config.putAll(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000));
+        try (Admin admin = Admin.create(config)) {
             assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).isNotEmpty();
             kafka.pause();
             try {
@@ -54,6 +55,6 @@ class ServerFaultsTest {
     }
 
     private static Connection connect(PostgresServer postgres) throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl() + "?connectTimeout=2", postgres.username(), postgres.password());
+        return DriverManager.getConnection(postgres.jdbcUrl() + "&connectTimeout=2", postgres.username(), postgres.password());
     }
 }
