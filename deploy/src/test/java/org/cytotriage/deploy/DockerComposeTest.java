@@ -135,6 +135,8 @@ class DockerComposeTest {
             assertThat(String.valueOf(environment.get("KAFKA_PASSWORD"))).as(name)
                     .startsWith("${KAFKA_PASSWORD_" + name.toUpperCase().replace('-', '_') + ":?");
             assertThat((Map<String, Object>) services.get(name).get("depends_on")).as(name).containsKey("kafka-setup");
+            assertThat(String.valueOf(environment.get("REGISTRY_PASSWORD"))).as(name)
+                    .startsWith("${REGISTRY_PASSWORD_" + name.toUpperCase().replace('-', '_') + ":?");
         }
         assertThat(services.get("kafka").toString()).doesNotContain("PLAINTEXT");
     }

@@ -220,7 +220,7 @@ class KubernetesManifestsTest {
         assertThat(principals).containsAll(SERVICES).contains("model-release").hasSize(SERVICES.size() + 1);
         for (String service : SERVICES) {
             Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/" + service), "spec", "template", "spec");
-            assertThat(pod.toString()).as(service).contains("secretName=cytotriage-kafka-ca").contains("name=cytotriage-kafka-" + service + "}");
+            assertThat(pod.toString()).as(service).contains("secretName=cytotriage-kafka-ca").contains("name=cytotriage-credentials-" + service + "}");
         }
     }
 }

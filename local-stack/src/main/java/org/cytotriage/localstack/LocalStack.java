@@ -11,8 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import org.cytotriage.events.registry.SchemaRegistration;
 import org.cytotriage.infra.FreePorts;
 import org.cytotriage.infra.IdentityProvider;
+import org.cytotriage.infra.KafkaBroker;
 import org.cytotriage.infra.Logins;
 import org.cytotriage.infra.ProjectLayout;
 import org.cytotriage.infra.RealInfrastructure;
@@ -90,6 +92,8 @@ public final class LocalStack implements AutoCloseable {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
         environment.put("KAFKA_TRUSTSTORE", infra.kafka().trustedCertificates().toString());
         environment.put("REGISTRY_URL", infra.registry().apiUrl());
+        // The services register no schema (production's setting): the deploy step registers the build's first.
+        SchemaRegistration.register(infra.registry().apiUrl(), KafkaBroker.ADMIN, infra.registry().password(KafkaBroker.ADMIN));
         environment.put("IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString());
         environment.put("MODEL_DIR", root.resolve("models/thyroideffi-basic").toString());
         environment.put("MODEL_DIRS", String.join(",", root.resolve("models/thyroideffi-basic").toString(),
@@ -124,6 +128,7 @@ public final class LocalStack implements AutoCloseable {
             // Each service connects to Kafka as its own principal, with its own password.
             Map<String, String> serviceEnvironment = new LinkedHashMap<>(environment);
             serviceEnvironment.put("KAFKA_PASSWORD", infra.kafka().password(name));
+            serviceEnvironment.put("REGISTRY_PASSWORD", infra.registry().password(name));
             for (int i = 0; i < count; i++) {
                 int port = ports.get(name).get(i);
                 String instance = count == 1 ? name : name + "-" + (i + 1);

@@ -153,7 +153,9 @@ public final class ReleaseCommand {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName(),
                     "apicurio.registry.url", registryUrl,
-                    "apicurio.registry.auto-register", "true"));
+                    // As the services in production: the schema the deploy step registered (./register-schemas), never a new one.
+                    "apicurio.registry.auto-register", "false",
+                    "apicurio.registry.dereference-schema", "true"));
             try (KafkaProducer<String, ModelPublished> producer = new KafkaProducer<>(config)) {
                 producer.send(new ProducerRecord<>(Topics.MODELS, release.model(), publication)).get(30, TimeUnit.SECONDS);
             }

@@ -14,7 +14,9 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.core.release.ModelRelease;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.registry.SchemaRegistration;
 import org.cytotriage.events.v1.ModelPublished;
+import org.cytotriage.infra.KafkaBroker;
 import org.cytotriage.infra.ProjectLayout;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicReader;
@@ -78,7 +80,9 @@ class ReleaseCommandTest {
     private Path clientConfig(RealInfrastructure infra) throws IOException {
         java.util.Properties config = new java.util.Properties();
         infra.kafka().clientConfig("model-release").forEach((key, value) -> config.setProperty(key, String.valueOf(value)));
-        infra.registry().serdeConfig().forEach((key, value) -> config.setProperty(key, String.valueOf(value)));
+        infra.registry().serdeConfig("model-release").forEach((key, value) -> config.setProperty(key, String.valueOf(value)));
+        // The deploy step has registered the build's schemas: the release command registers none.
+        SchemaRegistration.register(infra.registry().apiUrl(), KafkaBroker.ADMIN, infra.registry().password(KafkaBroker.ADMIN));
         Path file = work.resolve("release-client.properties");
         try (var out = Files.newOutputStream(file)) {
             config.store(out, "the release principal");

@@ -68,7 +68,7 @@ class EventRoundTripTest {
         RealInfrastructure infra = RealInfrastructure.shared();
         TopicWriter writer = new TopicWriter(infra);
         TopicReader reader = new TopicReader(infra);
-        RegistryApi registry = new RegistryApi(infra.registry().apiUrl());
+        RegistryApi registry = new RegistryApi(infra.registry().apiUrl(), infra.registry().adminAuthorization());
 
         Map<String, SpecificRecord> events = new LinkedHashMap<>();
         events.put(CASE_ID, imageReceived());

@@ -21,19 +21,23 @@ final class RegistryApi {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String apiUrl;
+    private final String authorization;
 
-    RegistryApi(String apiUrl) {
+    /** {@code authorization}: the {@code Authorization} header every call sends (the registry answers none without). */
+    RegistryApi(String apiUrl, String authorization) {
         this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+        this.authorization = authorization;
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET());
+        return send(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").header("Authorization", authorization).GET());
     }
 
     HttpResponse<String> post(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         headers.forEach(request::header);
         return send(request);

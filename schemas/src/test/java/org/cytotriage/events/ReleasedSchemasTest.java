@@ -124,7 +124,7 @@ class ReleasedSchemasTest {
 
     @Test
     void theRegistryTakesRetrainingRequested11AsTheNextVersionOf10() throws IOException {
-        RegistryApi registry = new RegistryApi(RealInfrastructure.shared().registry().apiUrl());
+        RegistryApi registry = new RegistryApi(RealInfrastructure.shared().registry().apiUrl(), RealInfrastructure.shared().registry().adminAuthorization());
         String group = "cytotriage-released-test";
         String artifactId = "fnab.retraining-value-" + UUID.randomUUID();
         HttpResponse<String> v10 = registry.post("/groups/" + RegistryApi.encode(group) + "/artifacts",

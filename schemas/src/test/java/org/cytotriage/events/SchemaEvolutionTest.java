@@ -42,7 +42,7 @@ class SchemaEvolutionTest {
 
     @BeforeAll
     static void startInfrastructure() {
-        registry = new RegistryApi(RealInfrastructure.shared().registry().apiUrl());
+        registry = new RegistryApi(RealInfrastructure.shared().registry().apiUrl(), RealInfrastructure.shared().registry().adminAuthorization());
     }
 
     @Test

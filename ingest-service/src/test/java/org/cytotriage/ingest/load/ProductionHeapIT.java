@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.cytotriage.events.registry.SchemaRegistration;
 import org.cytotriage.infra.FreePorts;
+import org.cytotriage.infra.KafkaBroker;
 import org.cytotriage.infra.ManagedProcess;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.Tokens;
@@ -48,6 +50,8 @@ class ProductionHeapIT {
     @BeforeAll
     static void startIngestWithItsProductionHeap() throws IOException {
         RealInfrastructure infra = RealInfrastructure.shared();
+        // In production the deploy step registers the schemas; the service registers none.
+        SchemaRegistration.register(infra.registry().apiUrl(), KafkaBroker.ADMIN, infra.registry().password(KafkaBroker.ADMIN));
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         Path work = Files.createDirectories(infra.workDirectory().resolve("ingest-production-heap"));
         int port = FreePorts.next();
@@ -56,6 +60,7 @@ class ProductionHeapIT {
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()),
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(), "REGISTRY_URL", infra.registry().apiUrl(),
                         "KAFKA_PASSWORD", infra.kafka().password("ingest-service"),
+                        "REGISTRY_PASSWORD", infra.registry().password("ingest-service"),
                         "KAFKA_TRUSTSTORE", infra.kafka().trustedCertificates().toString(),
                         "IMAGE_STORE_DIR", work.resolve("image-store").toString(),
                         "CYTOTRIAGE_PSEUDONYM_KEY", "production-heap-test-pseudonym-key-0001",

@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,16 +26,21 @@ public class SchemaRegistryReadiness implements HealthCheck {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String registryUrl;
+    private final String authorization;
 
-    SchemaRegistryReadiness(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl) {
+    /** Asks with the service's own credentials: ready means the registry answers and accepts them. */
+    SchemaRegistryReadiness(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.auth.username") String username,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.auth.password") String password) {
         this.registryUrl = registryUrl;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("schema-registry").withData("url", registryUrl);
         try {
-            int status = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + "/system/info"))
+            int status = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + "/system/info")).header("Authorization", authorization)
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             return response.status(status == 200).withData("status", status).build();
         } catch (Exception e) {

@@ -127,6 +127,11 @@ final class ContainerServers {
         public String apiUrl() {
             return "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/registry/v2";
         }
+
+        @Override
+        public String password(String principal) {
+            throw new UnsupportedOperationException(UNSECURED);
+        }
     }
 
     private static final class Postgres extends Pausable implements PostgresServer {

@@ -67,7 +67,7 @@ public final class RealInfrastructure implements AutoCloseable {
         }));
         CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(() -> startWithRetries("the schema registry",
                 attempt -> {
-                    RegistryProcess r = RegistryProcess.create(layout, workDir);
+                    RegistryProcess r = RegistryProcess.create(layout, workDir, access.principals());
                     r.start();
                     return r;
                 }));
@@ -166,14 +166,17 @@ public final class RealInfrastructure implements AutoCloseable {
     /**
      * The configuration a CytoTriage service needs to use these servers. Each service connects to
      * Kafka as its own principal (its application name) and picks its password from
-     * {@code cytotriage.test.kafka-passwords.<name>} (service-support's shared configuration).
+     * {@code cytotriage.test.kafka-passwords.<name>}, and authenticates to the schema registry as the
+     * same name with {@code cytotriage.test.registry-passwords.<name>} (service-support's shared configuration).
      */
     public Map<String, String> serviceConfig(boolean withDatabase) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka().bootstrapServers());
         config.put("cytotriage.kafka.truststore", kafka().trustedCertificates().toString());
-        KafkaAccess.ofProject().principals().forEach(principal ->
-                config.put("cytotriage.test.kafka-passwords." + principal, kafka().password(principal)));
+        KafkaAccess.ofProject().principals().forEach(principal -> {
+            config.put("cytotriage.test.kafka-passwords." + principal, kafka().password(principal));
+            config.put("cytotriage.test.registry-passwords." + principal, registry().password(principal));
+        });
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry().apiUrl());
         config.put("cytotriage.image-store.directory", workDir.resolve("image-store").toString());
         config.put("cytotriage.models.release.trusted-keys", org.cytotriage.core.release.ModelRelease.encoded(releaseKey.getPublic()));
