@@ -1,12 +1,15 @@
 package org.cytotriage.inference.stream;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.TopicPartition;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
@@ -25,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Predicts every received image, a polled batch at a time. The batch's offsets are committed only
@@ -72,11 +76,14 @@ public class ImageConsumer {
         try {
             predictAndPublish(batch.getRecords());
         } catch (RuntimeException e) {
-            drain.finished();
+            drain.finished(Map.of());
             throw e;
         }
-        // Finished once the offset commit is under way, so a drain cannot let the consumers close before it.
-        return batch.ack().whenComplete((acknowledged, failure) -> drain.finished());
+        // Finished once the offset commit is under way; the drain waits for the commit itself.
+        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        batch.getRecords().forEach(record -> record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(metadata ->
+                nextOffsets.merge(new TopicPartition(metadata.getTopic(), metadata.getPartition()), metadata.getOffset() + 1, Math::max)));
+        return batch.ack().whenComplete((acknowledged, failure) -> drain.finished(failure == null ? nextOffsets : Map.of()));
     }
 
     private void predictAndPublish(List<KafkaRecord<String, ImageReceived>> polled) {
