@@ -121,9 +121,7 @@ class DockerComposeTest {
     @Test
     @SuppressWarnings("unchecked")
     void eachServiceConnectsToKafkaAsItsOwnPrincipalAndKafkaSetupAppliesTheAccessTable() throws IOException {
-        List<String> principals = java.nio.file.Files.readAllLines(ServiceConfiguration.ROOT.resolve("identity/kafka/access.tsv")).stream()
-                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                .map(line -> line.split("\\s+")[0]).distinct().toList();
+        List<String> principals = ServiceConfiguration.kafkaPrincipals();
         Map<String, Object> setup = services.get("kafka-setup");
         Map<String, Object> setupEnvironment = (Map<String, Object>) setup.get("environment");
         for (String principal : principals) {

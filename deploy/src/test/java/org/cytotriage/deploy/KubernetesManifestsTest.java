@@ -214,9 +214,7 @@ class KubernetesManifestsTest {
         assertThat(Files.readString(BASE.resolve("kafka/setup.sh"))).contains("access.tsv").contains("kafka-acls.sh")
                 .contains("kafka-configs.sh").contains("SCRAM-SHA-512");
 
-        List<String> principals = Files.readAllLines(ServiceConfiguration.ROOT.resolve("identity/kafka/access.tsv")).stream()
-                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                .map(line -> line.split("\\s+")[0]).distinct().toList();
+        List<String> principals = ServiceConfiguration.kafkaPrincipals();
         assertThat(principals).containsAll(SERVICES).contains("model-release").hasSize(SERVICES.size() + 1);
         for (String service : SERVICES) {
             Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/" + service), "spec", "template", "spec");

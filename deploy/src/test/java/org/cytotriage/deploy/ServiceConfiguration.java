@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -62,5 +63,12 @@ final class ServiceConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The principals of the broker's access table (identity/kafka/access.tsv): the first field of each line. */
+    static List<String> kafkaPrincipals() throws IOException {
+        return Files.readAllLines(ROOT.resolve("identity/kafka/access.tsv")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> line.split("\\s+")[0]).distinct().toList();
     }
 }

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class KafkaProcess implements KafkaBroker {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String BROKER = "kafka-broker";
 
     private final int port;
@@ -58,9 +55,9 @@ final class KafkaProcess implements KafkaBroker {
         Path config = workDir.resolve("server.properties");
         Path log = workDir.resolve("kafka.log");
         Map<String, String> passwords = new LinkedHashMap<>();
-        passwords.put(ADMIN, secret());
-        passwords.put(BROKER, secret());
-        access.principals().forEach(principal -> passwords.put(principal, secret()));
+        passwords.put(ADMIN, Secrets.random());
+        passwords.put(BROKER, Secrets.random());
+        access.principals().forEach(principal -> passwords.put(principal, Secrets.random()));
         TestCertificates.ServerCertificate certificate = certificates.issue(BROKER);
         try {
             Files.createDirectories(workDir);
@@ -115,12 +112,6 @@ final class KafkaProcess implements KafkaBroker {
                 log), certificates, access, Map.copyOf(passwords));
     }
 
-    private static String secret() {
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
     private static String jaas(String principal, String password) {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + principal + "\" password=\""
                 + password + "\";";
@@ -133,17 +124,13 @@ final class KafkaProcess implements KafkaBroker {
 
     @Override
     public Map<String, Object> clientConfig(String principal) {
-        String password = passwords.get(principal);
-        if (password == null || principal.equals(BROKER)) {
-            throw new IllegalArgumentException(principal + " is no principal of this broker: see " + KafkaAccess.TABLE);
-        }
-        Map<String, Object> config = new LinkedHashMap<>(anonymousConfig());
-        config.put("sasl.jaas.config", jaas(principal, password));
+        Map<String, Object> config = new LinkedHashMap<>(connectionConfig());
+        config.put("sasl.jaas.config", jaas(principal, password(principal)));
         return config;
     }
 
-    /** TLS and SCRAM, but no credentials: what a client that knows no password sends. */
-    Map<String, Object> anonymousConfig() {
+    /** TLS and SCRAM, without credentials. */
+    private Map<String, Object> connectionConfig() {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_SSL",
                 "sasl.mechanism", "SCRAM-SHA-512",
@@ -153,8 +140,11 @@ final class KafkaProcess implements KafkaBroker {
 
     @Override
     public String password(String principal) {
-        clientConfig(principal);
-        return passwords.get(principal);
+        String password = passwords.get(principal);
+        if (password == null || principal.equals(BROKER)) {
+            throw new IllegalArgumentException(principal + " is no principal of this broker: see " + KafkaAccess.TABLE);
+        }
+        return password;
     }
 
     @Override

@@ -8,9 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +66,10 @@ final class KeycloakProcess implements IdentityProvider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare a Keycloak home in " + home, e);
         }
-        String workstationSecret = secret();
-        String scannerSecret = secret();
-        String demoPassword = "demo-" + secret().substring(0, 16);
-        String adminPassword = secret();
+        String workstationSecret = Secrets.random();
+        String scannerSecret = Secrets.random();
+        String demoPassword = "demo-" + Secrets.random().substring(0, 16);
+        String adminPassword = Secrets.random();
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("JAVA_HOME", Path.of(ManagedProcess.javaBinary()).getParent().getParent().toString());
         environment.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
@@ -93,12 +91,6 @@ final class KeycloakProcess implements IdentityProvider {
         realm.set("users", demo.get("users"));
         ((ArrayNode) realm.withArray("clients")).addAll((ArrayNode) demo.get("clients"));
         return realm;
-    }
-
-    private static String secret() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     @Override

@@ -24,8 +24,7 @@ final class PostgresProcess implements PostgresServer {
     private final TestCertificates.ServerCertificate certificate;
     private final Path hbaFile;
     private final Path passwordFile;
-    private final String password = Long.toHexString(new java.security.SecureRandom().nextLong())
-            + Long.toHexString(new java.security.SecureRandom().nextLong());
+    private final String password = Secrets.random();
     private EmbeddedPostgres server;
 
     PostgresProcess(Path workDir, TestCertificates certificates) {

@@ -36,7 +36,9 @@ public final class RealInfrastructure implements AutoCloseable {
     private final Duration startupTime;
     private IdentityProvider identity;
     private static final String SERVICE_ROLE = "cytotriage_service";
-    private final String serviceDatabasePassword = java.util.UUID.randomUUID().toString().replace("-", "");
+    private final String serviceDatabasePassword = Secrets.random();
+    /** Who may do what on the broker: read once, for the broker and for every service's configuration. */
+    private final KafkaAccess access = KafkaAccess.ofProject();
     private boolean serviceRoleMade;
     /** The run's release key: the services it configures trust its public half (ModelReleases signs with it). */
     private final java.security.KeyPair releaseKey = org.cytotriage.core.release.ModelRelease.generateKey();
@@ -45,7 +47,7 @@ public final class RealInfrastructure implements AutoCloseable {
         this.workDir = workDir;
         Instant begin = Instant.now();
         Servers servers = switch (System.getProperty(SERVERS_PROPERTY, "processes")) {
-            case "processes" -> startProcesses(workDir, TestCertificates.create(workDir.resolve("tls")));
+            case "processes" -> startProcesses(workDir, TestCertificates.create(workDir.resolve("tls")), access);
             case "containers" -> ContainerServers.start();
             default -> throw new IllegalArgumentException(SERVERS_PROPERTY + " is processes or containers, not "
                     + System.getProperty(SERVERS_PROPERTY));
@@ -57,9 +59,8 @@ public final class RealInfrastructure implements AutoCloseable {
     }
 
     /** The servers run as processes from Maven artifacts, started in parallel, each with a certificate of the run's authority. */
-    private static Servers startProcesses(Path workDir, TestCertificates certificates) {
+    private static Servers startProcesses(Path workDir, TestCertificates certificates, KafkaAccess access) {
         ProjectLayout layout = ProjectLayout.locate();
-        KafkaAccess access = KafkaAccess.read(layout.root().resolve(KafkaAccess.TABLE));
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(() -> startWithRetries("Kafka", attempt -> {
             KafkaProcess broker = KafkaProcess.create(layout, workDir.resolve("kafka-" + attempt), certificates, access);
             broker.start();
@@ -173,7 +174,7 @@ public final class RealInfrastructure implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka().bootstrapServers());
         config.put("cytotriage.kafka.truststore", kafka().trustedCertificates().toString());
-        KafkaAccess.ofProject().principals().forEach(principal -> {
+        access.principals().forEach(principal -> {
             config.put("cytotriage.test.kafka-passwords." + principal, kafka().password(principal));
             config.put("cytotriage.test.registry-passwords." + principal, registry().password(principal));
         });

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,11 +37,8 @@ final class RegistryProcess implements SchemaRegistry {
         int port = FreePorts.next();
         Path database = workDir.resolve("registry-" + port).resolve("registry").toAbsolutePath();
         Map<String, String> passwords = new LinkedHashMap<>();
-        SecureRandom random = new SecureRandom();
-        for (String principal : principals) {
-            passwords.put(principal, Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
-        }
-        passwords.put(KafkaBroker.ADMIN, Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+        principals.forEach(principal -> passwords.put(principal, Secrets.random()));
+        passwords.put(KafkaBroker.ADMIN, Secrets.random());
         // The users go in a properties file of the runner's own config (not the command line, which any process may read).
         Path users = workDir.resolve("registry-users-" + port + ".properties").toAbsolutePath();
         try {

@@ -90,7 +90,7 @@ public final class TestCertificates {
         Path keyFile = directory.resolve(commonName + ".key");
         Path certificateFile = directory.resolve(commonName + ".crt");
         Path keyStore = directory.resolve(commonName + ".p12");
-        String keyStorePassword = Long.toHexString(RANDOM.nextLong());
+        String keyStorePassword = Secrets.random();
         writePem(keyFile, pkcs8(key));
         writePem(certificateFile, certificate);
         try {
