@@ -56,11 +56,24 @@ function imageView(image) {
       : null,
     explanation && explanation.overlayUrl ? el('form', { class: 'inline', onsubmit: event => event.preventDefault() },
       el('label', { for: toggle.id }, 'Show heatmap', toggle), el('label', { for: opacity.id }, 'Heatmap opacity', opacity)) : null,
-    prediction
+    prediction && prediction.assessment && !prediction.assessment.assessable
+      ? el('div', {},
+        el('h2', {}, 'Prediction: ', el('span', { class: 'not-assessable', id: 'predicted-group' }, 'not assessable'),
+          el('span', { class: 'flag', id: 'review-flag' }, ' flagged for expert review')),
+        el('p', {}, 'The model gives no treatment group for this image and no heatmap:'),
+        el('ul', { class: 'assessment-reasons', id: `reasons-${image.imageId}` },
+          ...prediction.assessment.reasons.map(reason => el('li', {}, reason))),
+        el('p', { id: 'model' }, `Model ${prediction.model.name} ${prediction.model.version} (sha256 ${prediction.model.sha256.slice(0, 12)}…), `
+          + `assessed ${when(prediction.predictedAt)}`))
+      : prediction
       ? el('div', {},
         el('h2', {}, 'Prediction: ', el('span', { class: `group-${prediction.group}`, id: 'predicted-group' }, prediction.group),
           prediction.flaggedForReview ? el('span', { class: 'flag', id: 'review-flag' }, ' flagged for expert review') : null),
         probabilityBars(prediction.probabilities),
+        prediction.predictionSet
+          ? el('p', { id: `prediction-set-${image.imageId}` }, `Plausible at ${percent(prediction.predictionSet.targetCoverage)} coverage: `
+            + (prediction.predictionSet.groups.length ? prediction.predictionSet.groups.join(', ') : 'no group (unlike every group\'s calibration images)'))
+          : null,
         el('p', { id: 'model' }, `Model ${prediction.model.name} ${prediction.model.version} (sha256 ${prediction.model.sha256.slice(0, 12)}…), `
           + `predicted ${when(prediction.predictedAt)}`))
       : el('p', {}, image.notProcessed ? 'Prediction: none' : 'Prediction: waiting…'));
@@ -84,7 +97,8 @@ async function refreshCase() {
     old ? old.replaceWith(view) : container.append(view);
     shown.set(image.imageId, signature);
   }
-  const complete = found.images.length > 0 && found.images.every(image => image.prediction && image.explanation);
+  const notAssessable = image => image.prediction && image.prediction.assessment && !image.prediction.assessment.assessable;
+  const complete = found.images.length > 0 && found.images.every(image => image.prediction && (image.explanation || notAssessable(image)));
   const stopped = found.images.filter(image => image.notProcessed && !image.explanation).length;
   showStatus(status, complete ? `${found.images.length} image(s), all predicted and explained.`
     : stopped ? `${stopped} image(s) not processed; see the reason beside each.` : 'Waiting for results…');

@@ -27,7 +27,12 @@ async function refresh() {
     el('td', {}, when(entry.receivedAt)),
     entry.notProcessed && !entry.predictedGroup
       ? el('td', { class: 'not-processed' }, `not processed: ${entry.notProcessed}`)
-      : el('td', { class: entry.predictedGroup ? `group-${entry.predictedGroup}` : '' }, entry.predictedGroup || 'waiting…'),
+      : !entry.predictedGroup && entry.notAssessableImages > 0
+        ? el('td', { class: 'not-assessable' }, 'not assessable')
+        : el('td', { class: entry.predictedGroup ? `group-${entry.predictedGroup}` : '' },
+          entry.predictedGroup || 'waiting…',
+          entry.predictedGroup && entry.notAssessableImages > 0
+            ? el('span', { class: 'not-assessable' }, ` (${entry.notAssessableImages} image(s) not assessable)`) : null),
     el('td', { class: 'num' }, percent(entry.confidence)),
     el('td', {}, entry.flaggedForReview ? el('span', { class: 'flag' }, 'flagged') : ''),
     el('td', { class: 'diagnosis' }, entry.diagnosis ? `Bethesda ${entry.diagnosis}` : 'not recorded'))));

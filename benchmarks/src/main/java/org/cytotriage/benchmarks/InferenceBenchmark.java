@@ -87,6 +87,30 @@ public final class InferenceBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * What the assessability gate (features out of ONNX Runtime, pooled; the image measures; the
+     * out-of-distribution score) adds per image: the sequential pipeline with and without it, in
+     * alternating pairs, so that both halves of a pair see the machine alike.
+     */
+    private void gateCost(Path directory, LoadedModel gated, BenchmarkImages images, int count) {
+        List<Double> ratios = new ArrayList<>();
+        double with = 0;
+        double without = 0;
+        try (LoadedModel ungated = LoadedModel.loadWithoutGate(directory, SessionSettings.threads(cores))) {
+            for (int pair = 0; pair < 3; pair++) {
+                without = BarePipeline.sequentialImagesPerSecond(ungated, images.stream(count));
+                with = BarePipeline.sequentialImagesPerSecond(gated, images.stream(count));
+                ratios.add(with / without);
+            }
+        }
+        line("");
+        line("| assessability gate, one thread in turn, batch 1 | images/s |");
+        line("|---|---|");
+        line("| without the gate (last pair) | %.1f |", without);
+        line("| with the gate (last pair) | %.1f |", with);
+        line("| with / without, median of 3 pairs | %.3f |", median(ratios.stream().mapToDouble(Double::doubleValue)));
+    }
+
     private void measure(Plan plan, BenchmarkImages images) throws Exception {
         Path directory = ProjectLayout.locate().root().resolve("models").resolve(plan.model());
         line("");
@@ -104,6 +128,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
                 sessionSettings(directory, inputs);
             }
             sequential = BarePipeline.sequentialImagesPerSecond(model, images.stream(Math.min(32, plan.pipelineImages())));
+            gateCost(directory, model, images, Math.min(32, plan.pipelineImages()));
         }
         line("");
         line("| in-process pipeline: decode + preprocess + ONNX Runtime | images/s |");

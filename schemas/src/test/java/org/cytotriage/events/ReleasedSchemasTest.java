@@ -48,6 +48,16 @@ class ReleasedSchemasTest {
     }
 
     @Test
+    void predictionMadeReadsAndIsReadByRelease11() throws IOException {
+        Schema released = released("PredictionMade-1.1.avsc");
+        Schema current = PredictionMade.getClassSchema();
+
+        assertThat(released.getField("assessment")).as("the verdict 1.2 added").isNull();
+        assertThat(released.getField("predictionSet")).as("the conformal set 1.2 added").isNull();
+        assertReadEitherWay(released, current);
+    }
+
+    @Test
     void deadLetterReadsAndIsReadByRelease10() throws IOException {
         Schema released = released("DeadLetter-1.0.avsc");
         Schema current = DeadLetter.getClassSchema();

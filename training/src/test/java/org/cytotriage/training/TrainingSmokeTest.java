@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.cytotriage.model.assess.Verdict;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.ModelInputs;
@@ -28,6 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class TrainingSmokeTest {
 
     private static final Path MODELS = Path.of(System.getProperty("smoke.models", "target/smoke-models"));
+    private static final Path PROFILES = Path.of(System.getProperty("smoke.profiles", "target/smoke-profiles"));
+    private static final Path DATA = Path.of(System.getProperty("smoke.data", "target/smoke-data"));
 
     @ParameterizedTest
     @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM, ShippedModels.MOBILENET})
@@ -62,6 +65,37 @@ class TrainingSmokeTest {
                             .isCloseTo(c.probabilities()[k], within(1e-4));
                 }
                 assertThat(output.activationMaps()).hasNumberOfRows(model.card().viewCount());
+            }
+        }
+    }
+
+    /**
+     * numpy fitted the assessability profile (cytotriage_training.profile) on what the Java runtime
+     * dumped, and wrote the score and verdict it gives each image; the Java runtime, loading the
+     * profile the way the services do, gives the same on the same images.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {ShippedModels.BASIC, ShippedModels.PREMIUM, ShippedModels.MOBILENET})
+    void theJavaVerdictAgreesWithNumpysOnEveryProfiledImage(String name) throws IOException {
+        Path directory = MODELS.resolve(name);
+        JsonNode scores = new ObjectMapper().readTree(PROFILES.resolve(name).resolve("scores.json").toFile());
+        JsonNode card = new ObjectMapper().readTree(directory.resolve(ModelCard.FILE).toFile());
+        assertThat(card.at("/calibration/conformal/levels/0.90").size()).isEqualTo(3);
+        assertThat(card.at("/assessability/sha256").asText()).hasSize(64);
+        assertThat(scores.size()).isPositive();
+        try (LoadedModel model = LoadedModel.load(directory, 2)) {
+            for (JsonNode row : scores) {
+                if (!row.get("dataset").asText().equals("train")) {
+                    continue;
+                }
+                float[] input = ModelInputs.of(ImageDecoder.decode(Files.readAllBytes(DATA.resolve(row.get("file").asText()))),
+                        model.card());
+                Verdict verdict = model.run(List.of(input)).get(0).verdict();
+                double expected = row.get("outOfDistribution").asDouble();
+                assertThat(verdict.outOfDistribution()).as("%s score of %s", name, row.get("file").asText())
+                        .isCloseTo(expected, within(1e-4 * Math.max(1, Math.abs(expected))));
+                assertThat(verdict.assessable()).as("%s verdict on %s", name, row.get("file").asText())
+                        .isEqualTo(row.get("assessed").asBoolean());
             }
         }
     }

@@ -1,5 +1,9 @@
 package org.cytotriage.audit.casefile;
 
+import java.util.stream.Collectors;
+import org.cytotriage.events.v1.AssessabilityVerdict;
+import org.cytotriage.events.v1.Assessment;
+
 import java.util.Comparator;
 import java.util.List;
 
@@ -58,7 +62,23 @@ final class CaseFileMapper {
         record.modelName = event.getModel().getName();
         record.modelVersion = event.getModel().getVersion();
         record.modelSha256 = event.getModel().getSha256();
-        record.predictedGroup = event.getPredictedGroup().name();
+        Assessment assessment = event.getAssessment();
+        boolean notAssessable = assessment != null && assessment.getVerdict() == AssessabilityVerdict.NOT_ASSESSABLE;
+        // A NOT_ASSESSABLE image is given no treatment group; its probabilities stay as the model gave them.
+        record.predictedGroup = notAssessable ? null : event.getPredictedGroup().name();
+        if (assessment != null) {
+            record.assessable = !notAssessable;
+            record.assessmentReasons = String.join("\n", assessment.getReasons());
+            record.outOfDistribution = assessment.getOutOfDistribution();
+            record.stainCoverage = assessment.getCoverage();
+            record.contrast = assessment.getContrast();
+            record.focus = assessment.getFocus();
+        }
+        if (event.getPredictionSet() != null) {
+            record.predictionSet = event.getPredictionSet().getGroups().stream().map(Enum::name).sorted(
+                    Comparator.comparing(org.cytotriage.core.bethesda.TreatmentGroup::valueOf)).collect(Collectors.joining(","));
+            record.setCoverage = event.getPredictionSet().getTargetCoverage();
+        }
         record.pBenign = event.getProbabilities().getBenign();
         record.pIndeterminate = event.getProbabilities().getIndeterminate();
         record.pMalignant = event.getProbabilities().getMalignant();
@@ -114,7 +134,12 @@ final class CaseFileMapper {
 
     static CaseView.Prediction toView(PredictionRecord p) {
         return new CaseView.Prediction(new CaseView.Model(p.modelName, p.modelVersion, p.modelSha256), p.predictedGroup,
-                new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt, p.traceId);
+                new CaseView.Probabilities(p.pBenign, p.pIndeterminate, p.pMalignant), p.flaggedForReview, p.predictedAt, p.traceId,
+                p.assessable == null ? null : new CaseView.Assessment(p.assessable,
+                        p.assessmentReasons == null || p.assessmentReasons.isEmpty() ? List.of() : List.of(p.assessmentReasons.split("\n")),
+                        p.outOfDistribution, p.stainCoverage, p.contrast, p.focus),
+                p.predictionSet == null ? null : new CaseView.PredictionSet(p.setCoverage,
+                        p.predictionSet.isEmpty() ? List.of() : List.of(p.predictionSet.split(","))));
     }
 
     private static CaseView.Explanation toView(ExplanationRecord e) {

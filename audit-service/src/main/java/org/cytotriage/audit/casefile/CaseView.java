@@ -25,8 +25,23 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
     public record Probabilities(double benign, double indeterminate, double malignant) {
     }
 
+    /**
+     * {@code group} is null when the model did not assess the image ({@code assessment.assessable}
+     * false): the probabilities are then the model's output on an image it must not answer for, not
+     * a result. {@code assessment} and {@code predictionSet} are null on predictions made before the
+     * assessability gate.
+     */
     public record Prediction(Model model, String group, Probabilities probabilities, boolean flaggedForReview, Instant predictedAt,
-            String traceId) {
+            String traceId, Assessment assessment, PredictionSet predictionSet) {
+    }
+
+    /** The verdict, its reasons, and the measures behind it. */
+    public record Assessment(boolean assessable, List<String> reasons, Double outOfDistribution, Double stainCoverage,
+            Double contrast, Double focus) {
+    }
+
+    /** The conformal set: every group plausible at this target coverage. */
+    public record PredictionSet(Double targetCoverage, List<String> groups) {
     }
 
     /**

@@ -53,6 +53,10 @@ public class ImageStatusResource {
                     letter.reason, letter.eventId);
         }
         PredictionRecord prediction = PredictionRecord.find("imageId = ?1 order by predictedAt desc", imageId).firstResult();
+        if (prediction != null && Boolean.FALSE.equals(prediction.assessable)) {
+            return new ImageStatus(imageId, prediction.caseId, prediction.hospitalId, ImageStatus.State.NOT_ASSESSABLE,
+                    prediction.predictedAt, "inference-service", prediction.assessmentReasons, null);
+        }
         if (prediction != null) {
             return new ImageStatus(imageId, prediction.caseId, prediction.hospitalId, ImageStatus.State.PREDICTED, prediction.predictedAt, null, null, null);
         }

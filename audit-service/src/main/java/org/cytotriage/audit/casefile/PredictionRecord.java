@@ -52,4 +52,20 @@ public class PredictionRecord extends PanacheEntityBase {
     public Instant predictedAt;
     @Column(name = "trace_id")
     public String traceId;
+    /** Null: made before the assessability gate existed (PredictionMade 1.1). */
+    public Boolean assessable;
+    /** The verdict's reasons, one a line; empty when assessable. */
+    @Column(name = "assessment_reasons")
+    public String assessmentReasons;
+    @Column(name = "out_of_distribution")
+    public Double outOfDistribution;
+    @Column(name = "stain_coverage")
+    public Double stainCoverage;
+    public Double contrast;
+    public Double focus;
+    /** The conformal prediction set, its groups comma-separated in class order ("" for an empty set). */
+    @Column(name = "prediction_set")
+    public String predictionSet;
+    @Column(name = "set_coverage")
+    public Double setCoverage;
 }

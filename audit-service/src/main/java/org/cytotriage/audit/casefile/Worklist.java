@@ -21,10 +21,11 @@ public class Worklist {
     /**
      * A case as the worklist shows it; prediction fields are null while it waits for one, and
      * {@code notProcessed} says why it may wait for good: the reason a service gave up on an image.
+     * {@code notAssessableImages}: images the model did not assess (a case of only those has no prediction).
      */
     public record Entry(String caseId, String hospitalId, Instant receivedAt, String modelName, String modelVersion,
             String predictedGroup, Double confidence, Boolean flaggedForReview, Instant predictedAt, String diagnosis,
-            Integer diagnosisVersion, String notProcessed) {
+            Integer diagnosisVersion, String notProcessed, int notAssessableImages) {
     }
 
     /**
@@ -63,7 +64,7 @@ public class Worklist {
         int index = Math.max(0, page);
         Query rows = entityManager.createNativeQuery("""
                 select case_id, hospital_id, received_at, model_name, model_version, predicted_group, confidence,
-                       flagged_for_review, predicted_at, bethesda, diagnosis_version, not_processed
+                       flagged_for_review, predicted_at, bethesda, diagnosis_version, not_processed, not_assessable_images
                 from worklist""" + where + " order by received_at desc, hospital_id, case_id limit :limit offset :offset", Object[].class);
         Query count = entityManager.createNativeQuery("select count(*) from worklist" + where, Long.class);
         parameters.forEach((name, value) -> {
@@ -76,7 +77,7 @@ public class Worklist {
         List<Entry> entries = found.stream().map(row -> new Entry((String) row[0], (String) row[1], instant(row[2]),
                 (String) row[3], (String) row[4], (String) row[5], row[6] == null ? null : ((Number) row[6]).doubleValue(),
                 (Boolean) row[7], instant(row[8]), (String) row[9], row[10] == null ? null : ((Number) row[10]).intValue(),
-                (String) row[11])).toList();
+                (String) row[11], ((Number) row[12]).intValue())).toList();
         return new Page<>(index, bounded, ((Number) count.getSingleResult()).longValue(), entries);
     }
 

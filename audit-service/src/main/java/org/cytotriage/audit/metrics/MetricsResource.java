@@ -19,18 +19,23 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @RolesAllowed(Roles.AUDITOR)
 public class MetricsResource {
 
-    /** The figures and what they cover. */
-    public record MetricsView(String label, CaseFilter filter, ClinicalReport metrics) {
+    /**
+     * The figures and what they cover; {@code assessability}: the images the model did not assess in
+     * the same scope, counted apart (they are in none of the figures).
+     */
+    public record MetricsView(String label, CaseFilter filter, ClinicalReport metrics, AssessedImages.Counts assessability) {
     }
 
     static final String LABEL = "Demo models trained and tested on synthetic images: NOT FOR CLINICAL USE";
 
     private final ConfirmedCases confirmed;
+    private final AssessedImages assessed;
     private final AuditPeriod period;
     private final Caller caller;
 
-    MetricsResource(ConfirmedCases confirmed, AuditPeriod period, Caller caller) {
+    MetricsResource(ConfirmedCases confirmed, AssessedImages assessed, AuditPeriod period, Caller caller) {
         this.confirmed = confirmed;
+        this.assessed = assessed;
         this.period = period;
         this.caller = caller;
     }
@@ -43,6 +48,7 @@ public class MetricsResource {
             @QueryParam("hospital") String hospital, @QueryParam("model") String model, @QueryParam("version") String version) {
         CaseFilter filter = new CaseFilter(period.startOf(from), period.startOf(to), CaseFilter.hospitalsOf(caller.scope(hospital)), model,
                 version);
-        return new MetricsView(LABEL, filter, ClinicalMetrics.of(confirmed.matching(filter).stream().map(ConfirmedCase::scored).toList()));
+        return new MetricsView(LABEL, filter, ClinicalMetrics.of(confirmed.matching(filter).stream().map(ConfirmedCase::scored).toList()),
+                assessed.matching(filter));
     }
 }

@@ -1,5 +1,11 @@
 package org.cytotriage.audit.sample;
 
+import java.util.Set;
+
+import org.cytotriage.audit.metrics.AssessedImages;
+import org.cytotriage.audit.metrics.AuditPeriod;
+import org.cytotriage.audit.metrics.CaseFilter;
+
 import java.time.YearMonth;
 import java.util.List;
 
@@ -24,10 +30,14 @@ public class SampleReports {
             + "is not kept (the month's audit is drawn once it is over). Demo models: NOT FOR CLINICAL USE";
 
     private final ConfirmedCases confirmed;
+    private final AssessedImages assessed;
+    private final AuditPeriod period;
     private final Disagreements disagreements;
 
-    SampleReports(ConfirmedCases confirmed, Disagreements disagreements) {
+    SampleReports(ConfirmedCases confirmed, AssessedImages assessed, AuditPeriod period, Disagreements disagreements) {
         this.confirmed = confirmed;
+        this.assessed = assessed;
+        this.period = period;
         this.disagreements = disagreements;
     }
 
@@ -57,7 +67,8 @@ public class SampleReports {
                     caseIds(risky), views(risky));
         }
         return new SampleReport(label, random.month, hospitalId, random.drawnAt, random.drawnBy, Long.toString(random.seed), random.requestedSize,
-                random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList);
+                random.eligibleCases, cases.size(), note, metrics.accuracy(), metrics, caseIds(cases), views(cases), enrichedList,
+                assessed.matching(new CaseFilter(period.startOf(month.atDay(1)), period.endOf(month), Set.of(hospitalId), null, null)));
     }
 
     private List<DisagreementView> views(List<ConfirmedCase> cases) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.AssessabilityVerdict;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
@@ -72,6 +73,10 @@ public class PredictionConsumer {
     }
 
     private void explain(PredictionMade prediction) {
+        if (notAssessable(prediction)) {
+            // The model gave no treatment group: a heatmap of one would explain an answer never given.
+            return;
+        }
         requirePublished(prediction.getModel());
         Heatmap heatmap;
         try {
@@ -95,6 +100,11 @@ public class PredictionConsumer {
         String overlayKey = store.put(prediction.getHospitalId(), OverlayRenderer.png(image, heatmap, caption, overlayWidth));
         explanations.sendMessageAndAwait(tracing.messageOfCase(prediction.getCaseId(),
                 ExplanationMapper.toEvent(prediction, heatmap, overlayKey)));
+    }
+
+    private static boolean notAssessable(PredictionMade prediction) {
+        return prediction.getAssessment() != null
+                && prediction.getAssessment().getVerdict() == AssessabilityVerdict.NOT_ASSESSABLE;
     }
 
     /** Only a published model's predictions are explained: the card must be known, for the sha256 the prediction names. */

@@ -53,6 +53,13 @@ public interface ModelConfig {
     @WithDefault("0.6")
     double reviewThreshold();
 
+    /**
+     * Target coverage of the conformal prediction sets: per group, the share of its images whose set
+     * holds it. The model's card must be calibrated for it (training/ fits 0.80, 0.90 and 0.95).
+     */
+    @WithDefault("0.90")
+    double conformalCoverage();
+
     default SessionSettings sessionSettings() {
         return new SessionSettings(intraOpThreads(), graphOptimization(), cpuArena(), spinning());
     }

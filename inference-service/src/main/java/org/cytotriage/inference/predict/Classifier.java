@@ -2,12 +2,14 @@ package org.cytotriage.inference.predict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.cytotriage.core.bethesda.TreatmentGroup;
 import org.cytotriage.inference.model.LiveModel;
 import org.cytotriage.inference.model.ModelConfig;
+import org.cytotriage.model.assess.ConformalSets;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.ModelInputs;
@@ -21,10 +23,12 @@ public class Classifier {
 
     private final LiveModel live;
     private final double reviewThreshold;
+    private final double setCoverage;
 
     Classifier(LiveModel live, ModelConfig config) {
         this.live = live;
         this.reviewThreshold = config.reviewThreshold();
+        this.setCoverage = config.conformalCoverage();
     }
 
     /** Decodes and predicts one image with the live model. */
@@ -48,14 +52,18 @@ public class Classifier {
     }
 
     /**
-     * Calibrates with the card's temperature and flags the prediction for expert review when its
+     * Calibrates with the card's temperature, forms the conformal prediction set, and flags the
+     * prediction for expert review when the image is not assessable, when the set holds other than
+     * one group (the model cannot tell them apart, or the image is like none of them), or when the
      * top probability is below the configured threshold.
      */
     public Prediction toPrediction(ModelCard card, ModelOutput output, double millis) {
         double temperature = card.calibration().temperature();
         double[] probabilities = output.probabilities(temperature);
         int best = Calibration.argmax(probabilities);
-        return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature,
-                probabilities[best] < reviewThreshold, output.activationMaps(), output.mapRows(), output.mapCols(), millis);
+        Set<TreatmentGroup> set = ConformalSets.of(card, setCoverage).of(probabilities);
+        boolean review = !output.verdict().assessable() || set.size() != 1 || probabilities[best] < reviewThreshold;
+        return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature, review,
+                output.activationMaps(), output.mapRows(), output.mapCols(), millis, output.verdict(), set, setCoverage);
     }
 }

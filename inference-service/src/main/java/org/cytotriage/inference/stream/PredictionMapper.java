@@ -7,13 +7,17 @@ import java.util.UUID;
 
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ActivationMaps;
+import org.cytotriage.events.v1.AssessabilityVerdict;
+import org.cytotriage.events.v1.Assessment;
 import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.events.v1.PredictionSet;
 import org.cytotriage.events.v1.TileActivationMaps;
 import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.inference.predict.Prediction;
+import org.cytotriage.model.assess.Verdict;
 import org.cytotriage.model.card.ModelCard;
 
 /** Between the domain prediction and its event: the only place inference touches Avro types. */
@@ -43,6 +47,21 @@ final class PredictionMapper {
                 .setInferenceMillis(prediction.millis())
                 .setActivationMaps(prediction.activationMaps() == null ? null : maps(prediction, 0))
                 .setTileActivationMaps(tileMaps(prediction))
+                .setAssessment(assessment(prediction.verdict()))
+                .setPredictionSet(PredictionSet.newBuilder().setTargetCoverage(prediction.setCoverage())
+                        .setGroups(prediction.predictionSet().stream().map(g -> TreatmentGroup.valueOf(g.name())).toList())
+                        .build())
+                .build();
+    }
+
+    private static Assessment assessment(Verdict verdict) {
+        return Assessment.newBuilder()
+                .setVerdict(verdict.assessable() ? AssessabilityVerdict.ASSESSABLE : AssessabilityVerdict.NOT_ASSESSABLE)
+                .setReasons(List.copyOf(verdict.reasons()))
+                .setOutOfDistribution(verdict.outOfDistribution())
+                .setCoverage(verdict.measures().coverage())
+                .setContrast(verdict.measures().contrast())
+                .setFocus(verdict.measures().focus())
                 .build();
     }
 

@@ -3,14 +3,19 @@ package org.cytotriage.inference.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 
 import org.cytotriage.core.bethesda.TreatmentGroup;
 import org.cytotriage.events.FloatArrays;
 import org.cytotriage.events.v1.ActivationMaps;
+import org.cytotriage.events.v1.AssessabilityVerdict;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.inference.predict.Prediction;
+import org.cytotriage.model.assess.ImageMeasures;
+import org.cytotriage.model.assess.Verdict;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.reference.ShippedModels;
 import org.junit.jupiter.api.Test;
@@ -54,8 +59,31 @@ class PredictionMapperTest {
         assertThat(event.getTileActivationMaps()).isNull();
     }
 
+    @Test
+    void aNotAssessableImageCarriesItsVerdictReasonsAndMeasuresAndItsPredictionSet() {
+        ModelCard card = ModelCard.read(ShippedModels.directory(ShippedModels.BASIC));
+        Verdict blank = new Verdict(false, List.of("blank, or too few cells: coverage 0.0000 below 0.1000"), 41.5,
+                new ImageMeasures(0.0, 0.001, 0.0002, 0.0));
+        Prediction prediction = new Prediction(card, TreatmentGroup.MALIGNANT, new double[] {0.01, 0.02, 0.97}, 1.0, true,
+                distinctMaps(1), 7, 7, 12.5, blank, EnumSet.of(TreatmentGroup.INDETERMINATE, TreatmentGroup.MALIGNANT), 0.9);
+
+        PredictionMade event = PredictionMapper.toEvent(IMAGE, prediction);
+
+        assertThat(event.getAssessment().getVerdict()).isEqualTo(AssessabilityVerdict.NOT_ASSESSABLE);
+        assertThat(event.getAssessment().getReasons()).containsExactly("blank, or too few cells: coverage 0.0000 below 0.1000");
+        assertThat(event.getAssessment().getOutOfDistribution()).isEqualTo(41.5);
+        assertThat(event.getAssessment().getCoverage()).isEqualTo(0.0);
+        assertThat(event.getAssessment().getFocus()).isEqualTo(0.0002);
+        assertThat(event.getPredictionSet().getTargetCoverage()).isEqualTo(0.9);
+        assertThat(event.getPredictionSet().getGroups()).containsExactly(
+                org.cytotriage.events.v1.TreatmentGroup.INDETERMINATE, org.cytotriage.events.v1.TreatmentGroup.MALIGNANT);
+        assertThat(event.getFlaggedForReview()).isTrue();
+    }
+
     private static Prediction prediction(ModelCard card, float[][][] maps) {
-        return new Prediction(card, TreatmentGroup.MALIGNANT, new double[] {0.1, 0.2, 0.7}, 1.0, false, maps, 7, 7, 12.5);
+        Verdict assessable = new Verdict(true, List.of(), 0.9, new ImageMeasures(0.5, 0.2, 0.01, 0.3));
+        return new Prediction(card, TreatmentGroup.MALIGNANT, new double[] {0.1, 0.2, 0.7}, 1.0, false, maps, 7, 7, 12.5,
+                assessable, EnumSet.of(TreatmentGroup.MALIGNANT), 0.9);
     }
 
     /** Every value tells its view, class and cell apart. */

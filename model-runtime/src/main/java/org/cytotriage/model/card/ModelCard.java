@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(String name, String version, String sha256, String variant, List<String> classOrder,
-        Preprocessing preprocessing, Calibration calibration, Outputs outputs, String label) {
+        Preprocessing preprocessing, Calibration calibration, Outputs outputs, Assessability assessability,
+        String label) {
 
     public static final String FILE = "model-card.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,9 +79,31 @@ public record ModelCard(String name, String version, String sha256, String varia
         }
     }
 
-    /** Temperature scaling fitted on the validation split: probabilities = softmax(logits / temperature). */
+    /**
+     * Temperature scaling fitted on the validation split: probabilities = softmax(logits / temperature);
+     * and the class-conditional split-conformal thresholds fitted on the same split.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Calibration(double temperature) {
+    public record Calibration(double temperature, Conformal conformal) {
+    }
+
+    /**
+     * Class-conditional split conformal prediction (Vovk's Mondrian conformal, score 1 - p of the
+     * class): a group belongs to an image's prediction set when 1 - p(group) is at most the group's
+     * threshold for the coverage asked for.
+     *
+     * @param levels per target coverage (as written, e.g. "0.90"), the thresholds in class order
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Conformal(String method, Map<String, double[]> levels) {
+    }
+
+    /**
+     * The assessability profile: a file of the model directory, fitted by {@code training/} on the
+     * model's own training and validation images, checked against this sha256 when the model loads.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Assessability(String file, String sha256) {
     }
 
     /**

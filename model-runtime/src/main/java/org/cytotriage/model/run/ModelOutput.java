@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cytotriage.model.assess.ImageMeasures;
+import org.cytotriage.model.assess.Verdict;
+
 /**
  * One image's raw model output.
  *
@@ -11,8 +14,17 @@ import java.util.List;
  * @param activationMaps pre-ReLU Grad-CAM per view and class, [view][class][row * mapCols + col]
  *        (one view for a whole-image model; whole image then tiles for a multi-region one); null
  *        when the model has none
+ * @param pooledFeatures the whole image's last feature map averaged over its cells (the linear
+ *        head's input); null when the model was loaded without asking for them
+ * @param verdict whether the model may answer for this image; null when loaded without a profile
  */
-public record ModelOutput(float[] logits, float[][][] activationMaps, int mapRows, int mapCols) {
+public record ModelOutput(float[] logits, float[][][] activationMaps, int mapRows, int mapCols, float[] pooledFeatures,
+        ImageMeasures measures, Verdict verdict) {
+
+    /** This output with the image's pooled features, measures and verdict. */
+    ModelOutput assessed(float[] pooled, ImageMeasures measured, Verdict judged) {
+        return new ModelOutput(logits, activationMaps, mapRows, mapCols, pooled, measured, judged);
+    }
 
     /** The calibrated probabilities, softmax(logits / temperature). */
     public double[] probabilities(double temperature) {
@@ -40,7 +52,8 @@ public record ModelOutput(float[] logits, float[][][] activationMaps, int mapRow
                     }
                 }
             }
-            outputs.add(new ModelOutput(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes), perView, rows, cols));
+            outputs.add(new ModelOutput(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes), perView, rows, cols,
+                    null, null, null));
         }
         return outputs;
     }

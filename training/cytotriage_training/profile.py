@@ -1,0 +1,219 @@
+"""When a model must not answer, and how sure its answer is: fits a model directory's
+assessability profile (limits of the image measures, distribution of the pooled features and the
+out-of-distribution threshold) and its class-conditional conformal thresholds, from what the Java
+runtime computed on the model's own data (training's `ProfileCommand`: rows.json + features.f32),
+and reports both on the test splits in the model card. NOT FOR CLINICAL USE: synthetic data only.
+
+    python3 -B -m cytotriage_training.profile --models DIR --dumps DIR [--site DATASET=SITE ...] NAME...
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .data import GROUPS
+
+PROFILE_FILE = "assessability.json"
+MEASURES = ["coverage", "contrast", "focus", "chroma"]
+COMPONENTS = 64
+# Share of validation images the out-of-distribution threshold lets through; the issue asks for at
+# least 99 % of in-distribution images, the half point above leaves room for the test split.
+PASS_QUANTILE = 0.995
+# Each measure's limits: the training images' range widened by this share of it on both sides.
+MEASURE_MARGIN = 0.10
+CONFORMAL_LEVELS = (0.80, 0.90, 0.95)
+
+
+def load_dump(dump: Path) -> tuple[list[dict], np.ndarray]:
+    rows = json.loads((dump / "rows.json").read_text())
+    features = np.fromfile(dump / "features.f32", dtype="<f4").reshape(len(rows), -1).astype(np.float64)
+    return rows, features
+
+
+def softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------- out-of-distribution score
+
+def fit_features(train: np.ndarray, components: int = COMPONENTS) -> dict:
+    """Mean, leading principal components and their variances, and the mean squared residual."""
+    mean = train.mean(axis=0)
+    centred = train - mean
+    k = min(components, len(train) - 1, train.shape[1])
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    variances = singular[:k] ** 2 / (len(train) - 1)
+    fitted = {"mean": mean, "components": vt[:k], "variances": variances, "residualScale": 1.0}
+    fitted["residualScale"] = float(residuals(fitted, train).mean())
+    return fitted
+
+
+def residuals(fitted: dict, features: np.ndarray) -> np.ndarray:
+    centred = features - fitted["mean"]
+    projections = centred @ fitted["components"].T
+    return np.maximum(0.0, (centred ** 2).sum(axis=1) - (projections ** 2).sum(axis=1))
+
+
+def scores(fitted: dict, features: np.ndarray) -> np.ndarray:
+    """(Mahalanobis^2 in the components / k + residual^2 / its training mean) / 2: about 1 in distribution.
+    The Java runtime (AssessabilityProfile.outOfDistribution) computes the same."""
+    centred = features - fitted["mean"]
+    projections = centred @ fitted["components"].T
+    mahalanobis = (projections ** 2 / fitted["variances"]).sum(axis=1) / len(fitted["variances"])
+    return (mahalanobis + residuals(fitted, features) / fitted["residualScale"]) / 2
+
+
+def measure_limits(rows: list[dict]) -> dict:
+    limits = {}
+    for name in MEASURES:
+        values = np.array([r[name] for r in rows])
+        low, high = float(values.min()), float(values.max())
+        margin = MEASURE_MARGIN * (high - low)
+        limits[name.upper()] = {"min": max(0.0, low - margin), "max": high + margin}
+    return limits
+
+
+def within_limits(limits: dict, rows: list[dict]) -> np.ndarray:
+    return np.array([all(limits[m.upper()]["min"] <= r[m] <= limits[m.upper()]["max"] for m in MEASURES) for r in rows])
+
+
+def order_statistic(values: np.ndarray, share: float) -> float:
+    """The smallest value that at least `share` of `values` do not exceed."""
+    ordered = np.sort(values)
+    return float(ordered[min(len(ordered), math.ceil(share * len(ordered))) - 1])
+
+
+# ---------------------------------------------------------------- conformal prediction
+
+def conformal_thresholds(probabilities: np.ndarray, truth: np.ndarray, coverage: float) -> list[float]:
+    """Class-conditional split conformal: per class, the ceil((n+1) coverage)-th smallest score
+    1 - p(true class) among its calibration images (1.0, always in the set, when n is too small)."""
+    thresholds = []
+    for c in range(len(GROUPS)):
+        scores_c = np.sort(1.0 - probabilities[truth == c, c])
+        rank = math.ceil((len(scores_c) + 1) * coverage)
+        thresholds.append(1.0 if rank > len(scores_c) else float(scores_c[rank - 1]))
+    return thresholds
+
+
+def prediction_sets(probabilities: np.ndarray, thresholds: list[float]) -> np.ndarray:
+    return (1.0 - probabilities) <= np.asarray(thresholds)[None, :]
+
+
+def conformal_report(probabilities: np.ndarray, truth: np.ndarray, thresholds: list[float], coverage: float) -> dict:
+    sets = prediction_sets(probabilities, thresholds)
+    covered = sets[np.arange(len(truth)), truth]
+    sizes = sets.sum(axis=1)
+    return {
+        "targetCoverage": coverage,
+        "cases": int(len(truth)),
+        "coverage": float(covered.mean()),
+        "coveragePerClass": {g: (float(covered[truth == c].mean()) if (truth == c).any() else None)
+                             for c, g in enumerate(GROUPS)},
+        "meanSetSize": float(sizes.mean()),
+        "singletons": float((sizes == 1).mean()),
+        "empty": float((sizes == 0).mean()),
+    }
+
+
+# ---------------------------------------------------------------- the model directory
+
+def fit(rows: list[dict], features: np.ndarray, temperature: float, fit_dataset: str = "train") -> tuple[dict, dict, dict]:
+    """The profile, the conformal block of the card's calibration and each test set's report."""
+    index = {name: np.array([r["dataset"] == d and r["split"] == s for r in rows])
+             for name, (d, s) in {"train": (fit_dataset, "train"), "val": (fit_dataset, "val")}.items()}
+    train_rows = [r for r, keep in zip(rows, index["train"]) if keep]
+    val_rows = [r for r, keep in zip(rows, index["val"]) if keep]
+    fitted = fit_features(features[index["train"]])
+    limits = measure_limits(train_rows)
+    val_scores = scores(fitted, features[index["val"]])
+    val_in_limits = within_limits(limits, val_rows)
+    threshold = order_statistic(val_scores[val_in_limits], PASS_QUANTILE) if val_in_limits.any() else float(val_scores.max())
+    passed = float((val_in_limits & (val_scores <= threshold)).mean())
+    profile = {
+        "label": "NOT FOR CLINICAL USE",
+        "method": "image measures within the training images' range (widened by %d %%), and an out-of-distribution "
+                  "score of the pooled whole-image features: (Mahalanobis^2 in the %d leading principal components / k "
+                  "+ residual^2 / its training mean) / 2, threshold at the validation split's %.1f %% quantile"
+                  % (round(100 * MEASURE_MARGIN), len(fitted["variances"]), 100 * PASS_QUANTILE),
+        "measures": limits,
+        "features": {
+            "view": 0,
+            "mean": [float(v) for v in fitted["mean"]],
+            "components": [[float(v) for v in row] for row in fitted["components"]],
+            "variances": [float(v) for v in fitted["variances"]],
+            "residualScale": fitted["residualScale"],
+            "threshold": threshold,
+        },
+        "fitted": {"trainImages": int(index["train"].sum()), "validationImages": int(index["val"].sum()),
+                   "validationAssessed": passed},
+    }
+    truth = np.array([GROUPS.index(r["group"]) for r in rows])
+    probabilities = softmax(np.array([r["logits"] for r in rows], dtype=np.float64), temperature)
+    levels = {"%.2f" % level: conformal_thresholds(probabilities[index["val"]], truth[index["val"]], level)
+              for level in CONFORMAL_LEVELS}
+    conformal = {"method": "class-conditional split conformal, score 1 - p(class), on the validation split "
+                           "(n=%d); a group is in the set when 1 - p <= its threshold" % int(index["val"].sum()),
+                 "levels": levels}
+    reports = {}
+    all_scores = scores(fitted, features)
+    assessed = within_limits(limits, rows) & (all_scores <= threshold)
+    for dataset in sorted({r["dataset"] for r in rows} - {fit_dataset}):
+        test = np.array([r["dataset"] == dataset and r["split"] == "test" for r in rows])
+        if test.any():
+            reports[dataset] = {
+                "assessed": float(assessed[test].mean()),
+                "meanOutOfDistribution": float(all_scores[test].mean()),
+                "conformal": conformal_report(probabilities[test], truth[test], levels["0.90"], 0.90),
+            }
+    return profile, conformal, {"reports": reports, "scores": all_scores, "assessed": assessed}
+
+
+def write(model: Path, dump: Path, site_names: dict[str, str]) -> dict:
+    card_path = model / "model-card.json"
+    card = json.loads(card_path.read_text())
+    rows, features = load_dump(dump)
+    profile, conformal, results = fit(rows, features, card["calibration"]["temperature"])
+    text = json.dumps(profile, indent=1) + "\n"
+    (model / PROFILE_FILE).write_text(text)
+    card["assessability"] = {"file": PROFILE_FILE, "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                             "method": profile["method"], "fitted": profile["fitted"]}
+    card["calibration"]["conformal"] = conformal
+    for dataset, report in results["reports"].items():
+        site = site_names.get(dataset, dataset)
+        card.setdefault("metrics", {}).setdefault(site, {})["assessability"] = {
+            "assessed": report["assessed"], "meanOutOfDistribution": report["meanOutOfDistribution"]}
+        card["metrics"][site]["conformal"] = report["conformal"]
+    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    # For the Java parity check (TrainingSmokeTest): the score and verdict numpy gave each image.
+    (dump / "scores.json").write_text(json.dumps([
+        {"dataset": r["dataset"], "file": r["file"], "outOfDistribution": float(s), "assessed": bool(a)}
+        for r, s, a in zip(rows, results["scores"], results["assessed"])]))
+    return results["reports"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", type=Path, required=True, help="folder of the model directories to complete")
+    parser.add_argument("--dumps", type=Path, required=True, help="ProfileCommand's output folder (one folder per model)")
+    parser.add_argument("--site", action="append", default=[], metavar="DATASET=SITE",
+                        help="card metrics key of a test dataset, e.g. holdout-a=siteA")
+    parser.add_argument("names", nargs="+", help="model names")
+    args = parser.parse_args()
+    sites = dict(s.split("=", 1) for s in args.site)
+    for name in args.names:
+        reports = write(args.models / name, args.dumps / name, sites)
+        print(name, json.dumps(reports, indent=1))
+
+
+if __name__ == "__main__":
+    main()
