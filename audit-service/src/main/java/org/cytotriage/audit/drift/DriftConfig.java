@@ -28,6 +28,18 @@ public interface DriftConfig {
     @WithDefault("30")
     int minConfirmedCases();
 
+    /** A week's share of images not assessed this far above the card's test set: the images have shifted. */
+    @WithDefault("0.10")
+    double maxNotAssessableRise();
+
+    /** A week's mean out-of-distribution score this many times the card's test set's: the images have shifted. */
+    @WithDefault("2.0")
+    double maxOutOfDistributionRatio();
+
+    /** Fewer images in a hospital's week than this: too few to judge a shift. */
+    @WithDefault("30")
+    int minWeeklyImages();
+
     /** How often the drift gauges are recomputed. */
     @WithDefault("5m")
     String refreshEvery();

@@ -90,7 +90,8 @@ public class DriftMonitor {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select p_benign, p_indeterminate, p_malignant from predictions
-                where model_name = ?1 and model_version = ?2 and predicted_at >= ?3 and predicted_at < ?4""", Object[].class)
+                where model_name = ?1 and model_version = ?2 and predicted_at >= ?3 and predicted_at < ?4
+                  and assessable is not false""", Object[].class)
                 .setParameter(1, live.name()).setParameter(2, live.version()).setParameter(3, from).setParameter(4, to)
                 .getResultList();
         return rows.stream().map(row -> new double[] {((Number) row[0]).doubleValue(), ((Number) row[1]).doubleValue(),

@@ -43,7 +43,43 @@ public final class ClinicalMetrics {
         List<ClinicalReport.ReliabilityBin> reliability = reliability(cases);
         return new ClinicalReport(n, ratio(correct, n), confusion, perClass, n == 0 ? null : f1Sum / GROUPS.length, auc,
                 n == 0 ? null : expectedCalibrationError(reliability, n), reliability, n == 0 ? null : brierScore(cases),
-                bethesdaV(cases), ratio(flagged, n));
+                bethesdaV(cases), ratio(flagged, n), intervals(cases, confusion, correct));
+    }
+
+    private static ClinicalReport.Intervals intervals(List<ScoredCase> cases, int[][] confusion, int correct) {
+        Map<String, ClinicalReport.Interval> precision = new LinkedHashMap<>();
+        Map<String, ClinicalReport.Interval> recall = new LinkedHashMap<>();
+        for (TreatmentGroup group : GROUPS) {
+            int c = group.ordinal();
+            int predicted = 0;
+            int actual = 0;
+            for (int k = 0; k < GROUPS.length; k++) {
+                predicted += confusion[k][c];
+                actual += confusion[c][k];
+            }
+            precision.put(group.name(), Uncertainty.wilson(confusion[c][c], predicted));
+            recall.put(group.name(), Uncertainty.wilson(confusion[c][c], actual));
+        }
+        List<ScoredCase> v = cases.stream().filter(c -> c.diagnosis() == BethesdaCategory.V).toList();
+        long vIndeterminate = v.stream().filter(c -> c.predicted() == TreatmentGroup.INDETERMINATE).count();
+        Double accuracy = ratio(correct, cases.size());
+        return new ClinicalReport.Intervals(Uncertainty.wilson(correct, cases.size()), precision, recall,
+                Uncertainty.bootstrap(cases, ClinicalMetrics::macroF1),
+                Uncertainty.bootstrap(cases, sample -> expectedCalibrationError(reliability(sample), sample.size())),
+                Uncertainty.wilson(vIndeterminate, v.size()), Uncertainty.detectable(cases.size(), accuracy));
+    }
+
+    /** Macro-F1 alone, without the rest of the report (its intervals take a bootstrap). */
+    public static double macroF1(List<ScoredCase> cases) {
+        int[][] confusion = new int[GROUPS.length][GROUPS.length];
+        for (ScoredCase c : cases) {
+            confusion[c.truth().ordinal()][c.predicted().ordinal()]++;
+        }
+        double sum = 0;
+        for (TreatmentGroup group : GROUPS) {
+            sum += classFigures(confusion, group.ordinal()).f1();
+        }
+        return sum / GROUPS.length;
     }
 
     private static ClinicalReport.ClassFigures classFigures(int[][] confusion, int c) {

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * distribution of its top probability over the card's confidence bins, and macro-F1.
  *
  * @param confidenceEdges bin edges, bins (low, high], the first closed below
+ * @param assessedShare share of the test set's images the model assesses; null on cards made before the gate
+ * @param meanOutOfDistribution the test set's mean out-of-distribution score; null on cards made before the gate
  */
 public record DriftReference(double[] predictedMix, double[] confidenceEdges, double[] confidenceShares, double macroF1,
-        int cases) {
+        int cases, Double assessedShare, Double meanOutOfDistribution) {
 
     /** The site the model was trained at: its test set is the reference. */
     static final String REFERENCE_SITE = "siteA";
@@ -28,7 +30,12 @@ public record DriftReference(double[] predictedMix, double[] confidenceEdges, do
         double[] mix = List.of(TreatmentGroup.values()).stream()
                 .mapToDouble(group -> distribution.path("predictedMix").path(group.name()).asDouble()).toArray();
         return new DriftReference(mix, doubles(distribution.path("confidenceEdges")), doubles(distribution.path("confidenceShares")),
-                site.path("macroF1").asDouble(), site.path("cases").asInt());
+                site.path("macroF1").asDouble(), site.path("cases").asInt(), nullable(site.path("assessability").path("assessed")),
+                nullable(site.path("assessability").path("meanOutOfDistribution")));
+    }
+
+    private static Double nullable(JsonNode number) {
+        return number.isNumber() ? number.asDouble() : null;
     }
 
     /** The bin of a confidence, edges as in training (low, high]. */

@@ -25,6 +25,8 @@ class ClinicalMetricsTest {
 
     /** Sums of a few hundred doubles in another order: agreement far below any figure's rounding. */
     private static final double TOLERANCE = 1e-12;
+    /** Percentile bounds of two 2,000-resample bootstraps: their Monte Carlo error on these case counts. */
+    private static final double BOOTSTRAP_TOLERANCE = 0.03;
 
     static Stream<JsonNode> scenarios() throws IOException {
         try (InputStream in = ClinicalMetricsTest.class.getResourceAsStream("/metrics/reference-metrics.json")) {
@@ -75,6 +77,46 @@ class ClinicalMetricsTest {
         assertNullableClose(report.bethesdaV().recall(), expected.get("bethesdaVRecall"), "Bethesda V recall");
         assertNullableClose(report.bethesdaV().calledBenign(), expected.get("bethesdaVCalledBenign"), "Bethesda V called benign");
         assertThat(report.flaggedForReviewShare()).isCloseTo(expected.get("flaggedShare").asDouble(), within(TOLERANCE));
+
+        JsonNode intervals = expected.get("intervals");
+        assertInterval(report.intervals().accuracy(), intervals.get("accuracy"), TOLERANCE, "agreement");
+        for (TreatmentGroup group : TreatmentGroup.values()) {
+            assertInterval(report.intervals().precision().get(group.name()), intervals.get("precision").get(group.ordinal()), TOLERANCE,
+                    "precision " + group);
+            assertInterval(report.intervals().recall().get(group.name()), intervals.get("recall").get(group.ordinal()), TOLERANCE,
+                    "recall " + group);
+        }
+        assertInterval(report.intervals().bethesdaVRecall(), intervals.get("bethesdaVRecall"), TOLERANCE, "Bethesda V recall");
+        // Two bootstraps with their own random streams agree to their Monte Carlo error, not exactly.
+        assertInterval(report.intervals().macroF1(), intervals.get("macroF1"), BOOTSTRAP_TOLERANCE, "macro-F1");
+        assertInterval(report.intervals().expectedCalibrationError(), intervals.get("expectedCalibrationError"), BOOTSTRAP_TOLERANCE, "ECE");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theSameCasesGiveTheSameBootstrapIntervalWhoeverAsks() throws IOException {
+        JsonNode scenario = scenarios().findFirst().orElseThrow();
+        List<ScoredCase> cases = new ArrayList<>();
+        scenario.get("cases").forEach(c -> cases.add(new ScoredCase(BethesdaCategory.parse(c.get("bethesda").asText()),
+                new double[] {c.get("probabilities").get(0).asDouble(), c.get("probabilities").get(1).asDouble(),
+                        c.get("probabilities").get(2).asDouble()}, c.get("flagged").asBoolean())));
+        assertThat(ClinicalMetrics.of(cases).intervals().macroF1()).isEqualTo(ClinicalMetrics.of(List.copyOf(cases)).intervals().macroF1());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMonthOfFiftyCasesSaysHowWideItsAgreementIsAndWhatItCannotDetect() {
+        String said = Uncertainty.detectable(50, 0.68);
+        // Wilson for 34 of 50: 0.543-0.791; the detectable fall (1.96 + 0.84) * sqrt(0.68 * 0.32 / 50) = 0.185.
+        assertThat(said).contains("50 cases", "54-79 %", "at least 18 points", "cannot be told from chance");
+    }
+
+    private static void assertInterval(ClinicalReport.Interval actual, JsonNode expected, double tolerance, String what) {
+        if (expected.isNull()) {
+            assertThat(actual).as(what).isNull();
+            return;
+        }
+        assertThat(actual).as(what).isNotNull();
+        assertThat(actual.lower()).as("%s lower", what).isCloseTo(expected.get(0).asDouble(), within(tolerance));
+        assertThat(actual.upper()).as("%s upper", what).isCloseTo(expected.get(1).asDouble(), within(tolerance));
     }
 
     @org.junit.jupiter.api.Test

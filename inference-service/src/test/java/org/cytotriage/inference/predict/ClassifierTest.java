@@ -12,7 +12,9 @@ import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.core.bethesda.TreatmentGroup;
 import org.cytotriage.model.preprocess.UndecodableImageException;
 import org.cytotriage.infra.RealInfraTestResource;
+import org.cytotriage.synthetic.ImageEncoding;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.cytotriage.synthetic.ood.NonSmears;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -62,6 +64,31 @@ class ClassifierTest {
                     == TreatmentGroup.MALIGNANT ? 1 : 0;
         }
         assertThat(correct).as("correct of 10").isGreaterThanOrEqualTo(9);
+    }
+
+    /** What the issue found: an all-black frame was MALIGNANT at 0.997 and not flagged. */
+    @Test
+    void anAllBlackJpegIsNotAssessableFlaggedAndSaysWhy() {
+        byte[] black = ImageEncoding.jpeg(new NonSmears().draw(NonSmears.Kind.BLACK, 1));
+
+        Prediction prediction = classifier.predict(black);
+
+        assertThat(prediction.verdict().assessable()).isFalse();
+        assertThat(prediction.verdict().reasons()).isNotEmpty();
+        assertThat(prediction.flaggedForReview()).isTrue();
+    }
+
+    @Test
+    void aSmearIsAssessableAndItsPredictionSetHoldsItsGroupAtTheConfiguredCoverage() {
+        byte[] smear = new SyntheticCytologyGenerator().generate(3, BethesdaCategory.II).jpegBytes();
+
+        Prediction prediction = classifier.predict(smear);
+
+        assertThat(prediction.verdict().assessable()).as("%s", prediction.verdict().reasons()).isTrue();
+        assertThat(prediction.setCoverage()).isEqualTo(0.90);
+        assertThat(prediction.predictionSet()).contains(prediction.group());
+        assertThat(prediction.flaggedForReview()).isEqualTo(prediction.predictionSet().size() != 1
+                || Arrays.stream(prediction.probabilities()).max().orElseThrow() < 0.6);
     }
 
     @Test
