@@ -32,24 +32,37 @@ function perClassTable(report) {
     el('tbody', {}, GROUPS.map(g => {
       const f = report.perClass[g];
       return el('tr', {}, el('th', { scope: 'row', class: `group-${g}` }, g), el('td', { class: 'num' }, number(f.precision)),
-        el('td', { class: 'num' }, number(f.recall)), el('td', { class: 'num' }, number(f.f1)),
+        el('td', { class: 'num' }, number(f.recall), el('small', {}, interval(report.intervals.recall[g], number))), el('td', { class: 'num' }, number(f.f1)),
         el('td', { class: 'num' }, number(report.aucOneVsRest[g])), el('td', { class: 'num' }, f.support));
     })),
   ];
 }
 
+/** A figure's 95 % interval and the cases it rests on, or nothing when there is none. */
+function interval(i, format = percent) {
+  return i ? ` (95 % CI ${format(i.lower)}–${format(i.upper)}, ${i.basedOn} cases)` : '';
+}
+
 function showSample(report) {
   const m = report.metrics;
+  const ci = m.intervals;
+  const assessability = report.assessability;
   document.getElementById('sample').hidden = false;
   document.getElementById('summary').textContent = `${report.label.startsWith('PROVISIONAL') ? report.label + ' ' : ''}${report.drawnCases} of ${report.eligibleCases} confirmed cases sampled `
-    + `(drawn ${when(report.drawnAt)}, seed ${report.seed}). Agreement ${percent(report.agreement)}, macro-F1 ${number(m.macroF1)}, `
-    + `Brier ${number(m.brierScore)}, flagged for review ${percent(m.flaggedForReviewShare)}.${report.note ? ' ' + report.note + '.' : ''}`;
+    + `(drawn ${when(report.drawnAt)}, seed ${report.seed}). Agreement ${percent(report.agreement)}${interval(ci.accuracy)}, `
+    + `macro-F1 ${number(m.macroF1)}${interval(ci.macroF1, number)}, `
+    + `Brier ${number(m.brierScore)}, flagged for review ${percent(m.flaggedForReviewShare)}.${report.note ? ' ' + report.note + '.' : ''} `
+    + `${ci.detectable} `
+    + (assessability && assessability.images
+      ? `Not assessable this month: ${assessability.notAssessable} of ${assessability.images} images (${percent(assessability.shareNotAssessable)}), counted apart.`
+      : '');
   document.getElementById('confusion').replaceChildren(...confusionTable(m.confusion));
   document.getElementById('per-class').replaceChildren(...perClassTable(m));
-  document.getElementById('bethesda-v').textContent = `Bethesda V: ${m.bethesdaV.cases} cases, recall ${percent(m.bethesdaV.recall)}, `
-    + `called Benign ${percent(m.bethesdaV.calledBenign)}.`;
+  document.getElementById('bethesda-v').textContent = `Bethesda V: ${m.bethesdaV.cases} cases, recall ${percent(m.bethesdaV.recall)}`
+    + `${interval(ci.bethesdaVRecall)}, called Benign ${percent(m.bethesdaV.calledBenign)}.`;
   reliabilityDiagram(document.getElementById('reliability'), m.reliability);
-  document.getElementById('ece').textContent = `Expected calibration error (15 bins): ${number(m.expectedCalibrationError)}`;
+  document.getElementById('ece').textContent = `Expected calibration error (15 bins): ${number(m.expectedCalibrationError)}`
+    + interval(ci.expectedCalibrationError, number);
   const enriched = report.enrichedReviewList;
   document.getElementById('enriched').textContent = enriched
     ? `${enriched.label}. ${enriched.caseIds.length} of ${enriched.riskyCasesOutsideTheSample} risky cases: ${enriched.caseIds.join(', ') || 'none'}; `
@@ -129,6 +142,27 @@ async function loadDrift() {
   ], PSI_THRESHOLD);
 }
 
+async function loadShift() {
+  const query = hospital.value ? `&hospital=${encodeURIComponent(hospital.value.trim())}` : '';
+  const weeks = await api(`/api/v1/audit/shift?weeks=12${query}`);
+  const shown = hospital.value.trim() || (weeks[0] && weeks[0].hospitalId);
+  const rows = weeks.filter(w => w.hospitalId === shown);
+  lineChart(document.getElementById('shift-chart'), rows.map(w => w.weekStart.slice(5, 10)), [
+    { name: 'not assessable', colour: '#b07800', values: rows.map(w => w.shareNotAssessable) },
+    { name: 'estimated macro-F1', colour: '#1f5fbf', values: rows.map(w => w.estimatedMacroF1) },
+    { name: 'confirmed macro-F1', colour: '#2e7d32', values: rows.map(w => w.confirmedMacroF1) },
+  ], 0.5, { xLabel: `week starting (${shown || 'no hospital yet'})`, yLabel: 'share', yMax: 1 });
+  document.getElementById('shift-weeks').replaceChildren(
+    el('thead', {}, el('tr', {}, ['Week', 'Hospital', 'Model', 'Images', 'Not assessable', 'Mean OOD score', 'Estimated macro-F1',
+      'Confirmed macro-F1', 'Alarms'].map(h => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, weeks.slice().reverse().map(w => el('tr', { class: w.alarms.length ? 'alarm' : '' },
+      el('td', {}, w.weekStart.slice(0, 10)), el('td', {}, w.hospitalId), el('td', {}, `${w.model} ${w.version}`),
+      el('td', { class: 'num' }, w.images), el('td', { class: 'num' }, percent(w.shareNotAssessable)),
+      el('td', { class: 'num' }, number(w.meanOutOfDistribution)), el('td', { class: 'num' }, number(w.estimatedMacroF1)),
+      el('td', { class: 'num' }, w.confirmedCases ? `${number(w.confirmedMacroF1)} (${w.confirmedCases})` : '–'),
+      el('td', { class: w.alarms.length ? 'not-assessable' : '' }, w.alarms.join('; ') || 'none')))));
+}
+
 async function loadRetraining() {
   const page = await api('/api/v1/audit/retraining?size=50');
   document.querySelector('#retraining tbody').replaceChildren(...page.items.map(r => el('tr', {},
@@ -175,6 +209,7 @@ document.getElementById('drift-model').addEventListener('change', loadDrift);
 
 if (hospital.value) loadSample(false); else loadDisagreements();
 loadDrift().catch(error => console.warn(error));
+loadShift().catch(error => console.warn(error));
 loadRetraining().catch(error => console.warn(error));
 // Dead letters are operations' (the admin role): others see the panel say so, and nothing is asked.
 if (user.roles.includes('admin')) loadDeadLetters().catch(error => console.warn(error));

@@ -37,12 +37,12 @@ export function reliabilityDiagram(svg, bins) {
 }
 
 /** One line per series over the points; null values leave gaps. A dashed line marks the threshold. */
-export function lineChart(svg, labels, series, threshold) {
+export function lineChart(svg, labels, series, threshold, { xLabel = 'window ending (weeks)', yLabel = 'PSI', yMax: fixedMax } = {}) {
   svg.replaceChildren();
   const plot = { x: 50, y: 10, w: 640, h: 180 };
   const values = series.flatMap(s => s.values).filter(v => v !== null);
-  const yMax = Math.max(threshold * 1.5, ...values, 0.1);
-  axes(svg, plot, 'window ending (weeks)', 'PSI', yMax);
+  const yMax = fixedMax ?? Math.max(threshold * 1.5, ...values, 0.1);
+  axes(svg, plot, xLabel, yLabel, yMax);
   const px = i => plot.x + (labels.length === 1 ? plot.w / 2 : i * plot.w / (labels.length - 1));
   const py = v => plot.y + plot.h - Math.min(v, yMax) / yMax * plot.h;
   svg.append(svgEl('line', { x1: plot.x, y1: py(threshold), x2: plot.x + plot.w, y2: py(threshold), stroke: '#b3261e', 'stroke-dasharray': '5 4' }));
