@@ -28,3 +28,15 @@ cd training
 # The second encoder (MobileNetV2, 160x160, ImageNet normalisation) on the same data.
 /usr/bin/python3 -B train_variant.py --data "${data}/site-a" --site-b "${data}/site-b" \
     --holdout "${data}/holdout-a" --holdout-b "${data}/holdout-b" --out "${root}/models"
+# When each model must not answer, and its prediction sets: the Java runtime runs every model on the
+# training data (800 training and the validation images) and both holdout test splits, and
+# cytotriage_training.profile fits the assessability profile and the conformal thresholds from that.
+cd "${root}"
+./mvnw -q -B -DskipTests install -pl training -am
+java -cp "training/target/classes:$(./mvnw -q -B -pl training dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)" \
+    org.cytotriage.training.ProfileCommand --model=models/thyroideffi-basic --model=models/thyroideffi-premium \
+    --model=models/mobilenetv2-160 --limit=800 --out="${data}/profiles" \
+    --data="train=${data}/site-a:train+val,holdout-a=${data}/holdout-a:test,holdout-b=${data}/holdout-b:test"
+cd training
+/usr/bin/python3 -B -m cytotriage_training.profile --models "${root}/models" --dumps "${data}/profiles" \
+    --site holdout-a=siteA --site holdout-b=siteB thyroideffi-basic thyroideffi-premium mobilenetv2-160

@@ -20,14 +20,21 @@ import numpy as np
 from .data import GROUPS
 
 PROFILE_FILE = "assessability.json"
-MEASURES = ["coverage", "contrast", "focus", "chroma"]
+MEASURES = ["coverage", "contrast", "focus", "chroma", "redness", "blueness"]
+# Measures that are differences of colour channels, of either sign: their limits widen additively.
+SIGNED = {"redness", "blueness"}
+# The share of a signed measure's training range added beyond each end.
+SIGNED_MARGIN = 0.25
 COMPONENTS = 64
 # Share of validation images the out-of-distribution threshold lets through; the issue asks for at
 # least 99 % of in-distribution images, the half point above leaves room for the test split.
 PASS_QUANTILE = 0.995
-# Each measure's limits: the training images' range widened by this share of it on both sides.
-MEASURE_MARGIN = 0.10
+# Each measure's limits: the training images' range, its lowest value divided and its highest
+# multiplied by this (every measure is a non-negative scale: a blank frame's coverage is 0).
+MEASURE_MARGIN = 1.25
 CONFORMAL_LEVELS = (0.80, 0.90, 0.95)
+# Below this a measure's logarithm is taken at this value (a blank frame's coverage is 0); audit-service uses the same.
+LOG_FLOOR = 1e-6
 
 
 def load_dump(dump: Path) -> tuple[list[dict], np.ndarray]:
@@ -77,9 +84,21 @@ def measure_limits(rows: list[dict]) -> dict:
     for name in MEASURES:
         values = np.array([r[name] for r in rows])
         low, high = float(values.min()), float(values.max())
-        margin = MEASURE_MARGIN * (high - low)
-        limits[name.upper()] = {"min": max(0.0, low - margin), "max": high + margin}
+        if name in SIGNED:
+            limits[name.upper()] = {"min": low - SIGNED_MARGIN * (high - low), "max": high + SIGNED_MARGIN * (high - low)}
+        else:
+            limits[name.upper()] = {"min": low / MEASURE_MARGIN, "max": high * MEASURE_MARGIN}
     return limits
+
+
+def measure_distribution(rows: list[dict]) -> dict:
+    """Mean and standard deviation of each measure's logarithm on the training images: what a week of
+    a hospital's images is compared with (audit-service's ShiftMonitor, a standardised mean difference)."""
+    distribution = {}
+    for name in [m for m in MEASURES if m not in SIGNED]:
+        logs = np.log(np.maximum(np.array([r[name] for r in rows]), LOG_FLOOR))
+        distribution[name.upper()] = {"logMean": float(logs.mean()), "logSd": float(logs.std(ddof=1))}
+    return distribution
 
 
 def within_limits(limits: dict, rows: list[dict]) -> np.ndarray:
@@ -141,10 +160,10 @@ def fit(rows: list[dict], features: np.ndarray, temperature: float, fit_dataset:
     passed = float((val_in_limits & (val_scores <= threshold)).mean())
     profile = {
         "label": "NOT FOR CLINICAL USE",
-        "method": "image measures within the training images' range (widened by %d %%), and an out-of-distribution "
+        "method": "image measures within the training images' range (its ends divided and multiplied by %.2f), and an out-of-distribution "
                   "score of the pooled whole-image features: (Mahalanobis^2 in the %d leading principal components / k "
                   "+ residual^2 / its training mean) / 2, threshold at the validation split's %.1f %% quantile"
-                  % (round(100 * MEASURE_MARGIN), len(fitted["variances"]), 100 * PASS_QUANTILE),
+                  % (MEASURE_MARGIN, len(fitted["variances"]), 100 * PASS_QUANTILE),
         "measures": limits,
         "features": {
             "view": 0,
@@ -186,7 +205,8 @@ def write(model: Path, dump: Path, site_names: dict[str, str]) -> dict:
     text = json.dumps(profile, indent=1) + "\n"
     (model / PROFILE_FILE).write_text(text)
     card["assessability"] = {"file": PROFILE_FILE, "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                             "method": profile["method"], "fitted": profile["fitted"]}
+                             "method": profile["method"], "fitted": profile["fitted"],
+                             "trainingMeasures": measure_distribution([r for r in rows if r["dataset"] == "train" and r["split"] == "train"])}
     card["calibration"]["conformal"] = conformal
     for dataset, report in results["reports"].items():
         site = site_names.get(dataset, dataset)

@@ -66,9 +66,13 @@ def test_the_threshold_lets_at_least_the_asked_share_through():
     assert (values <= threshold - 1).mean() < 0.995
 
 
-def test_measure_limits_contain_every_training_image_and_stop_at_zero():
-    rows = [{"coverage": c, "contrast": 0.1, "focus": 0.01 * c, "chroma": 0.2} for c in (0.0, 0.3, 0.6)]
+def test_measure_limits_contain_every_training_image_and_refuse_a_blank_one():
+    rows = [{"coverage": c, "contrast": 0.1, "focus": 0.01 * c, "chroma": 0.2, "redness": 0.1 - c, "blueness": 0.05}
+            for c in (0.1, 0.3, 0.6)]
     limits = profile.measure_limits(rows)
     assert profile.within_limits(limits, rows).all()
-    assert limits["COVERAGE"]["min"] == 0.0
-    assert math.isclose(limits["COVERAGE"]["max"], 0.66)
+    assert math.isclose(limits["COVERAGE"]["min"], 0.08)
+    assert math.isclose(limits["COVERAGE"]["max"], 0.75)
+    assert math.isclose(limits["REDNESS"]["min"], -0.5 - 0.125)
+    blank = {"coverage": 0.0, "contrast": 0.0, "focus": 0.0, "chroma": 0.0, "redness": 0.0, "blueness": 0.0}
+    assert not profile.within_limits(limits, [blank]).any()

@@ -21,7 +21,10 @@ import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.infra.TopicReader;
+import org.cytotriage.synthetic.ImageEncoding;
+import org.cytotriage.synthetic.Site;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.cytotriage.synthetic.ood.NonSmears;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,5 +138,93 @@ class EndToEndTest {
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
         }
+    }
+
+    /** What the issue found: an all-black frame was MALIGNANT at 0.997. Now it gets no group and no heatmap, and says why. */
+    @Test
+    void anAllBlackFrameIsRecordedNotAssessableWithItsReasonsAndNoHeatmap() {
+        byte[] black = ImageEncoding.jpeg(new NonSmears().draw(NonSmears.Kind.BLACK, 1));
+        String caseId = "e2e-black-" + Instant.now().toEpochMilli();
+
+        String imageId = as("scanner").multiPart("image", "black.jpg", black, "image/jpeg")
+                .when().post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images")
+                .then().statusCode(202).extract().path("imageId");
+
+        JsonPath status = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(
+                () -> as("cytopathologist").get(stack.url("audit-service") + "/api/v1/images/" + imageId + "/status").then().extract().jsonPath(),
+                json -> "NOT_ASSESSABLE".equals(json.getString("state")));
+        assertThat(status.getString("reason")).startsWith("blank");
+        JsonPath found = as("cytopathologist").get(stack.url("audit-service") + "/api/v1/cases/" + caseId).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(found.getString("images[0].prediction.group")).isNull();
+        assertThat(found.getBoolean("images[0].prediction.assessment.assessable")).isFalse();
+        assertThat(found.getList("images[0].prediction.assessment.reasons", String.class)).isNotEmpty();
+        assertThat(found.getBoolean("images[0].prediction.flaggedForReview")).isTrue();
+        as("cytopathologist").get(stack.url("audit-service") + "/api/v1/cases?size=200").then().statusCode(200)
+                .body("items.find { it.caseId == '" + caseId + "' }.notAssessableImages", org.hamcrest.Matchers.equalTo(1))
+                .body("items.find { it.caseId == '" + caseId + "' }.predictedGroup", org.hamcrest.Matchers.nullValue());
+        // explain-service drew nothing for it. A smear of the same case (the same key, so the same
+        // partition, consumed after it) is explained: by then the black frame's prediction was read too.
+        byte[] smear = new SyntheticCytologyGenerator().generate(4243, BethesdaCategory.II).jpegBytes();
+        String smearId = as("scanner").multiPart("image", "smear.jpg", smear, "image/jpeg")
+                .when().post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images")
+                .then().statusCode(202).extract().path("imageId");
+        var explained = new TopicReader(stack.infrastructure()).read(Topics.EXPLANATIONS, ExplanationReady.class,
+                e -> e.getImageId().equals(imageId) || e.getImageId().equals(smearId),
+                f -> f.stream().anyMatch(r -> r.value().getImageId().equals(smearId)), Duration.ofSeconds(90));
+        assertThat(explained).extracting(r -> r.value().getImageId()).containsExactly(smearId);
+    }
+
+    /**
+     * A hospital whose smears have looked like the training site's starts sending site B's: the week's
+     * shift report raises its alarm from the images alone, before any diagnosis is recorded.
+     */
+    @Test
+    void smearsFromAnotherSiteRaiseTheShiftAlarmBeforeAnyDiagnosis() {
+        String hospital = "hospital-shift";
+        String scanner = stack.logins().person(Set.of("scanner"), List.of(hospital));
+        String auditor = stack.logins().person(Set.of("auditor"), List.of(hospital));
+        SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
+        List<BethesdaCategory> categories = List.of(BethesdaCategory.values());
+        List<String> images = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            images.add(upload(scanner, "shift-a-" + i, generator.generate(71_000 + i, categories.get(i % 6), Site.SITE_A).jpegBytes()));
+        }
+        awaitPredicted(images);
+        JsonPath before = given().auth().oauth2(auditor).get(stack.url("audit-service") + "/api/v1/audit/shift?weeks=1").then()
+                .statusCode(200).extract().jsonPath();
+        System.out.printf("shift, 40 site A smears: %s%n", before.getList("$").toString());
+        assertThat(before.getList("alarms[0]", String.class)).as("site A smears, as trained").isEmpty();
+
+        for (int i = 0; i < 80; i++) {
+            images.add(upload(scanner, "shift-b-" + i, generator.generate(72_000 + i, categories.get(i % 6), Site.SITE_B).jpegBytes()));
+        }
+        awaitPredicted(images);
+        JsonPath after = given().auth().oauth2(auditor).get(stack.url("audit-service") + "/api/v1/audit/shift?weeks=1").then()
+                .statusCode(200).extract().jsonPath();
+        System.out.printf("shift, then 80 site B smears: %s%n", after.getList("$").toString());
+        assertThat(after.getInt("images[0]")).isEqualTo(120);
+        assertThat(after.getInt("confirmedCases[0]")).as("no diagnosis recorded").isZero();
+        assertThat(after.getList("alarms[0]", String.class)).as("the shift to site B").isNotEmpty();
+    }
+
+    private static String upload(String token, String caseId, byte[] jpeg) {
+        return given().auth().oauth2(token).multiPart("image", "smear.jpg", jpeg, "image/jpeg")
+                .when().post(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "-" + Instant.now().toEpochMilli() + "/images")
+                .then().statusCode(202).extract().path("imageId");
+    }
+
+    private static void awaitPredicted(List<String> imageIds) {
+        var db = stack.infrastructure().postgres();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                    PreparedStatement query = connection.prepareStatement("select count(distinct image_id) from predictions where image_id = any (?)")) {
+                query.setArray(1, connection.createArrayOf("varchar", imageIds.toArray()));
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) == imageIds.size();
+                }
+            }
+        });
     }
 }

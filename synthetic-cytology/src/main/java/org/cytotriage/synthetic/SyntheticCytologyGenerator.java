@@ -38,24 +38,13 @@ public final class SyntheticCytologyGenerator {
     public SyntheticCase generate(long seed, BethesdaCategory category, Site site) {
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(site, "site");
-        // One independent stream per concern, split in a fixed order: adding draws to one concern
-        // later does not reshuffle the others.
-        SplittableRandom root = new SplittableRandom(seed);
-        SplittableRandom stainRng = root.split();
-        SplittableRandom morphologyRng = root.split();
-        SplittableRandom backgroundRng = root.split();
-        SplittableRandom cellRng = root.split();
-        int noiseSalt = root.nextInt();
-
-        StainPalette palette = StainPalette.diffQuik().jittered(stainRng, settings.stainJitter())
-                .shiftedBy(site.shift());
-        Morphology morphology = Morphology.sample(category, settings, morphologyRng);
-        StainCanvas canvas = new StainCanvas(WIDTH, HEIGHT);
+        Field field = field(seed, category, site);
+        StainCanvas canvas = field.canvas();
+        StainPalette palette = field.palette();
+        Morphology morphology = field.morphology();
+        SplittableRandom cellRng = field.cellRng();
+        int noiseSalt = field.noiseSalt();
         LesionMask mask = new LesionMask(WIDTH, HEIGHT);
-
-        double smearDirection = SmearBackground.paint(canvas, palette, backgroundRng);
-        ColloidPainter.paintPools(canvas, palette, backgroundRng, morphology.colloid());
-        BloodPainter.paint(canvas, palette, backgroundRng, morphology.blood(), smearDirection);
 
         CellGroups.Population population = CellGroups.populate(morphology, cellRng, WIDTH, HEIGHT);
         for (CellGroups.Lumen lumen : population.lumens()) {
@@ -73,5 +62,42 @@ public final class SyntheticCytologyGenerator {
                 (float) settings.cameraNoise(), noiseSalt);
         return new SyntheticCase(image, mask, category, site, seed,
                 CaseStatistics.of(population.cells(), morphology.atypia(), morphology.fineAtypia()));
+    }
+
+    /**
+     * A slide field without cells: the same stain, background, colloid and blood a case of this seed
+     * would have, and no cell group (an image the models must refuse, not a case of any category).
+     */
+    public BufferedImage emptyField(long seed, Site site) {
+        Field field = field(seed, BethesdaCategory.II, site);
+        return field.canvas().develop(field.palette().illumination(), site.shift().blurPasses(), (float) settings.cameraNoise(),
+                field.noiseSalt());
+    }
+
+    private record Field(StainCanvas canvas, StainPalette palette, Morphology morphology, SplittableRandom cellRng, int noiseSalt) {
+    }
+
+    /** The stain, morphology and the smear's background, colloid and blood: everything a case paints before its cells. */
+    private Field field(long seed, BethesdaCategory category, Site site) {
+        Objects.requireNonNull(site, "site");
+        // One independent stream per concern, split in a fixed order: adding draws to one concern
+        // later does not reshuffle the others.
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom stainRng = root.split();
+        SplittableRandom morphologyRng = root.split();
+        SplittableRandom backgroundRng = root.split();
+        SplittableRandom cellRng = root.split();
+        int noiseSalt = root.nextInt();
+
+        StainPalette palette = StainPalette.diffQuik().jittered(stainRng, settings.stainJitter())
+                .shiftedBy(site.shift());
+        Morphology morphology = Morphology.sample(category, settings, morphologyRng);
+        StainCanvas canvas = new StainCanvas(WIDTH, HEIGHT);
+
+        double smearDirection = SmearBackground.paint(canvas, palette, backgroundRng);
+        ColloidPainter.paintPools(canvas, palette, backgroundRng, morphology.colloid());
+        BloodPainter.paint(canvas, palette, backgroundRng, morphology.blood(), smearDirection);
+
+        return new Field(canvas, palette, morphology, cellRng, noiseSalt);
     }
 }

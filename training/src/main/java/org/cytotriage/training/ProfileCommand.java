@@ -58,7 +58,7 @@ public final class ProfileCommand implements Callable<Integer> {
     Path out;
 
     record Row(String dataset, String file, String split, String bethesda, String group, String site, float[] logits,
-            double coverage, double contrast, double focus, double chroma) {
+            double coverage, double contrast, double focus, double chroma, double redness, double blueness) {
     }
 
     public static void main(String[] args) {
@@ -99,7 +99,7 @@ public final class ProfileCommand implements Callable<Integer> {
                     var measures = output.measures();
                     rows.add(new Row(dataset.getKey(), c.get("file"), c.get("split"), c.get("bethesda"), c.get("group"),
                             c.get("site"), output.logits(), measures.coverage(), measures.contrast(), measures.focus(),
-                            measures.chroma()));
+                            measures.chroma(), measures.redness(), measures.blueness()));
                     ByteBuffer bytes = ByteBuffer.allocate(output.pooledFeatures().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                     bytes.asFloatBuffer().put(output.pooledFeatures());
                     features.write(bytes.array());

@@ -36,6 +36,13 @@ public interface DriftConfig {
     @WithDefault("2.0")
     double maxOutOfDistributionRatio();
 
+    /**
+     * A week's mean of an image measure's logarithm this many training standard deviations from the
+     * training images' mean (a standardised mean difference; 0.5 is a medium effect): the images have shifted.
+     */
+    @WithDefault("0.5")
+    double maxMeasureShift();
+
     /** Fewer images in a hospital's week than this: too few to judge a shift. */
     @WithDefault("30")
     int minWeeklyImages();

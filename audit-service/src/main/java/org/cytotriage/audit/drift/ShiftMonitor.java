@@ -3,6 +3,7 @@ package org.cytotriage.audit.drift;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +53,8 @@ public class ShiftMonitor {
         }
         Query query = entityManager.createNativeQuery("""
                 select hospital_id, date_trunc('week', predicted_at at time zone 'UTC') at time zone 'UTC' as week, model_name, model_version,
-                       count(*), count(*) filter (where not assessable), avg(out_of_distribution), count(*) filter (where assessable)"""
+                       count(*), count(*) filter (where not assessable), avg(out_of_distribution), count(*) filter (where assessable),
+                       avg(ln(greatest(stain_coverage, 1e-6))), avg(ln(greatest(contrast, 1e-6))), avg(ln(greatest(focus, 1e-6)))"""
                 + expected + """
                  from predictions
                 where assessable is not null and predicted_at >= :from and predicted_at < :to"""
@@ -84,7 +86,7 @@ public class ShiftMonitor {
         double[][] expected = new double[3][3];
         for (int truth = 0; truth < 3; truth++) {
             for (int predicted = 0; predicted < 3; predicted++) {
-                expected[truth][predicted] = ((Number) row[8 + 3 * truth + predicted]).doubleValue();
+                expected[truth][predicted] = ((Number) row[11 + 3 * truth + predicted]).doubleValue();
             }
         }
         Double estimated = assessed == 0 ? null : macroF1(expected);
@@ -92,14 +94,24 @@ public class ShiftMonitor {
         List<ConfirmedCase> cases = confirmed.matching(new CaseFilter(week, week.plus(java.time.Duration.ofDays(7)), Set.of(hospital),
                 model, version));
         Double confirmedF1 = cases.isEmpty() ? null : ClinicalMetrics.macroF1(cases.stream().map(ConfirmedCase::scored).toList());
+        Map<String, Double> measureShift = new LinkedHashMap<>();
+        String[] measures = {"COVERAGE", "CONTRAST", "FOCUS"};
+        for (int m = 0; m < measures.length; m++) {
+            double[] training = card == null ? null : card.trainingMeasures().get(measures[m]);
+            if (training != null && row[8 + m] != null && training[1] > 0) {
+                measureShift.put(measures[m], (((Number) row[8 + m]).doubleValue() - training[0]) / training[1]);
+            }
+        }
         ShiftReport.Reference reference = card == null ? new ShiftReport.Reference(null, null, null)
                 : new ShiftReport.Reference(card.assessedShare() == null ? null : 1 - card.assessedShare(), card.meanOutOfDistribution(),
                         card.macroF1());
         return new ShiftReport(hospital, model, version, week, images, notAssessable, share, meanOutOfDistribution, assessed, expected,
-                estimated, cases.size(), confirmedF1, reference, alarms(images, share, meanOutOfDistribution, estimated, reference));
+                estimated, cases.size(), confirmedF1, measureShift, reference,
+                alarms(images, share, meanOutOfDistribution, estimated, measureShift, reference));
     }
 
-    private List<String> alarms(long images, Double share, Double meanOutOfDistribution, Double estimated, ShiftReport.Reference reference) {
+    private List<String> alarms(long images, Double share, Double meanOutOfDistribution, Double estimated, Map<String, Double> measureShift,
+            ShiftReport.Reference reference) {
         List<String> alarms = new ArrayList<>();
         if (images < config.minWeeklyImages()) {
             return alarms;
@@ -114,6 +126,12 @@ public class ShiftMonitor {
             alarms.add(String.format(java.util.Locale.ROOT, "mean out-of-distribution score %.2f, more than %.1f times the test set's %.2f",
                     meanOutOfDistribution, config.maxOutOfDistributionRatio(), reference.meanOutOfDistribution()));
         }
+        measureShift.forEach((measure, shift) -> {
+            if (Math.abs(shift) > config.maxMeasureShift()) {
+                alarms.add(String.format(java.util.Locale.ROOT, "%s %s than the training images' by %.1f standard deviations (log scale)",
+                        measure.toLowerCase(java.util.Locale.ROOT), shift < 0 ? "lower" : "higher", Math.abs(shift)));
+            }
+        });
         if (estimated != null && reference.macroF1() != null && reference.macroF1() - estimated > config.maxMacroF1Drop()) {
             alarms.add(String.format(java.util.Locale.ROOT, "estimated macro-F1 %.2f (from the calibrated probabilities, no diagnosis), "
                     + "%.2f below the test set's %.2f", estimated, reference.macroF1() - estimated, reference.macroF1()));

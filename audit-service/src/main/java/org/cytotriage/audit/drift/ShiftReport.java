@@ -2,6 +2,7 @@ package org.cytotriage.audit.drift;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One hospital's week of one model's predictions, judged from the images alone, before any
@@ -12,12 +13,14 @@ import java.util.List;
  * figures, where diagnoses exist, and the card's test-set figures they are judged against.
  * Synthetic demo models: NOT FOR CLINICAL USE.
  *
+ * @param measureShift per image measure (coverage, contrast, focus), the week's mean of its logarithm
+ *        minus the training images', in training standard deviations; empty before the gate
  * @param expectedConfusion rows the (unknown) truth, columns the prediction, in group order; assessed images only
  * @param alarms what moved, in words; empty when nothing did or there were too few images to judge
  */
 public record ShiftReport(String hospitalId, String model, String version, Instant weekStart, long images, long notAssessable,
         Double shareNotAssessable, Double meanOutOfDistribution, long assessed, double[][] expectedConfusion, Double estimatedMacroF1,
-        int confirmedCases, Double confirmedMacroF1, Reference reference, List<String> alarms) {
+        int confirmedCases, Double confirmedMacroF1, Map<String, Double> measureShift, Reference reference, List<String> alarms) {
 
     /** The card's site A test-set figures; a part is null on cards made before it was written. */
     public record Reference(Double shareNotAssessable, Double meanOutOfDistribution, Double macroF1) {

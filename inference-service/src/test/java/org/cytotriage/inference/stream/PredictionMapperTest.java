@@ -63,7 +63,7 @@ class PredictionMapperTest {
     void aNotAssessableImageCarriesItsVerdictReasonsAndMeasuresAndItsPredictionSet() {
         ModelCard card = ModelCard.read(ShippedModels.directory(ShippedModels.BASIC));
         Verdict blank = new Verdict(false, List.of("blank, or too few cells: coverage 0.0000 below 0.1000"), 41.5,
-                new ImageMeasures(0.0, 0.001, 0.0002, 0.0));
+                new ImageMeasures(0.0, 0.001, 0.0002, 0.0, 0.0, 0.0));
         Prediction prediction = new Prediction(card, TreatmentGroup.MALIGNANT, new double[] {0.01, 0.02, 0.97}, 1.0, true,
                 distinctMaps(1), 7, 7, 12.5, blank, EnumSet.of(TreatmentGroup.INDETERMINATE, TreatmentGroup.MALIGNANT), 0.9);
 
@@ -81,7 +81,7 @@ class PredictionMapperTest {
     }
 
     private static Prediction prediction(ModelCard card, float[][][] maps) {
-        Verdict assessable = new Verdict(true, List.of(), 0.9, new ImageMeasures(0.5, 0.2, 0.01, 0.3));
+        Verdict assessable = new Verdict(true, List.of(), 0.9, new ImageMeasures(0.5, 0.2, 0.01, 0.3, 0.1, 0.1));
         return new Prediction(card, TreatmentGroup.MALIGNANT, new double[] {0.1, 0.2, 0.7}, 1.0, false, maps, 7, 7, 12.5,
                 assessable, EnumSet.of(TreatmentGroup.MALIGNANT), 0.9);
     }

@@ -130,6 +130,7 @@ public record AssessabilityProfile(String method, Map<ImageMeasures.Measure, Lim
             case CONTRAST -> "blank or nearly uniform";
             case FOCUS -> "out of focus";
             case CHROMA -> "no stain colour (not a stained smear)";
+            case REDNESS, BLUENESS -> "stain colours unlike the training images'";
         };
     }
 
@@ -139,6 +140,7 @@ public record AssessabilityProfile(String method, Map<ImageMeasures.Measure, Lim
             case CONTRAST -> "contrast beyond any smear's";
             case FOCUS -> "noise or texture sharper than any smear";
             case CHROMA -> "colours more saturated than any stain the model was trained on";
+            case REDNESS, BLUENESS -> "stain colours unlike the training images'";
         };
     }
 }

@@ -18,8 +18,11 @@ import org.cytotriage.model.card.ModelCard;
  *        above any smear's for noise
  * @param chroma mean chroma (max - min of RGB) of the stained pixels: a smear's stain is coloured, a
  *        text page or a grey drawing is not
+ * @param redness mean red minus green of the stained pixels, and
+ * @param blueness mean blue minus green: where the stain's hue lies (Diff-Quik's purples and pinks are
+ *        above green in both); another stain's colours move them where chroma alone would not tell
  */
-public record ImageMeasures(double coverage, double contrast, double focus, double chroma) {
+public record ImageMeasures(double coverage, double contrast, double focus, double chroma, double redness, double blueness) {
 
     static final double STAINED_CHROMA = 0.08;
     static final double DARKER_THAN_BACKGROUND = 0.15;
@@ -52,16 +55,21 @@ public record ImageMeasures(double coverage, double contrast, double focus, doub
         double background = percentile(histogram, plane, 0.90);
         int stained = 0;
         double stainedChroma = 0;
+        double red = 0;
+        double blue = 0;
         for (int i = 0; i < plane; i++) {
             if (chroma[i] > STAINED_CHROMA || luminance[i] < background - DARKER_THAN_BACKGROUND) {
                 stained++;
                 stainedChroma += chroma[i];
+                float g = input[plane + i] * std[1] + mean[1];
+                red += input[i] * std[0] + mean[0] - g;
+                blue += input[2 * plane + i] * std[2] + mean[2] - g;
             }
         }
         double meanLuminance = sum / plane;
         double contrast = Math.sqrt(Math.max(0, sumSquares / plane - meanLuminance * meanLuminance));
         return new ImageMeasures((double) stained / plane, contrast, laplacianVariance(luminance, w, h),
-                stained == 0 ? 0 : stainedChroma / stained);
+                stained == 0 ? 0 : stainedChroma / stained, stained == 0 ? 0 : red / stained, stained == 0 ? 0 : blue / stained);
     }
 
     /** The value of a measure by its name in the profile. */
@@ -71,12 +79,14 @@ public record ImageMeasures(double coverage, double contrast, double focus, doub
             case CONTRAST -> contrast;
             case FOCUS -> focus;
             case CHROMA -> chroma;
+            case REDNESS -> redness;
+            case BLUENESS -> blueness;
         };
     }
 
     /** The measures, by the names the profile's limits use. */
     public enum Measure {
-        COVERAGE, CONTRAST, FOCUS, CHROMA
+        COVERAGE, CONTRAST, FOCUS, CHROMA, REDNESS, BLUENESS
     }
 
     private static double percentile(int[] histogram, int count, double share) {

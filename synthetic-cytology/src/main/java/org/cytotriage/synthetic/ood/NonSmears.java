@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
-import org.cytotriage.synthetic.GeneratorSettings;
 import org.cytotriage.synthetic.Site;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 
@@ -48,8 +47,7 @@ public final class NonSmears {
             case NOISE -> noise(random);
             case HEAVY_BLUR -> blurred(smear(seed, random, Site.SITE_A), 12, 3);
             case OTHER_STAIN -> otherStain(smear(seed, random, Site.SITE_A));
-            case NO_CELLS -> new SyntheticCytologyGenerator(new GeneratorSettings(1, 1, 0.001, 3))
-                    .generate(seed, BethesdaCategory.II, Site.SITE_A).image();
+            case NO_CELLS -> smears.emptyField(seed, Site.SITE_A);
             case TEXT_PAGE -> textPage(random);
             case DRAWING -> drawing(random);
             case SMEAR_SITE_A -> smear(seed, random, Site.SITE_A);
