@@ -31,8 +31,13 @@ final class AuditDatabase {
                     rows(db, "select image_id, null, recorded_at from images where case_id like ?", casePrefix),
                     rows(db, "select image_id, model_name || ' ' || model_version, recorded_at from predictions where case_id like ?",
                             casePrefix),
-                    rows(db, "select image_id, model_name || ' ' || model_version, recorded_at from explanations where case_id like ?",
-                            casePrefix)));
+                    // An image the model did not assess is done with its prediction: no heatmap is drawn for it.
+                    rows(db, """
+                            select image_id, model, recorded_at from (
+                                select image_id, model_name || ' ' || model_version as model, recorded_at, case_id from explanations
+                                union all
+                                select image_id, model_name || ' ' || model_version, recorded_at, case_id from predictions where assessable = false
+                            ) done where case_id like ?""", casePrefix)));
         } catch (SQLException unreachable) {
             return Optional.empty();
         }
