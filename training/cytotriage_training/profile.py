@@ -26,6 +26,10 @@ SIGNED = {"redness", "blueness"}
 # The share of a signed measure's training range added beyond each end.
 SIGNED_MARGIN = 0.25
 COMPONENTS = 64
+# Components whose variance is below this share of the first carry no spread of the training images
+# (a few images in many dimensions, or a barely trained network): dividing by it would make rounding
+# the score.
+RELATIVE_VARIANCE_FLOOR = 1e-6
 # Share of validation images the out-of-distribution threshold lets through; the issue asks for at
 # least 99 % of in-distribution images, the half point above leaves room for the test split.
 PASS_QUANTILE = 0.995
@@ -56,11 +60,15 @@ def fit_features(train: np.ndarray, components: int = COMPONENTS) -> dict:
     """Mean, leading principal components and their variances, and the mean squared residual."""
     mean = train.mean(axis=0)
     centred = train - mean
-    k = min(components, len(train) - 1, train.shape[1])
+    # At most half as many components as training images: with n - 1 of them every training image lies
+    # in their span and its residual is rounding, which would set the residual's scale.
+    k = max(1, min(components, len(train) // 2, train.shape[1]))
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     variances = singular[:k] ** 2 / (len(train) - 1)
+    k = int((variances > RELATIVE_VARIANCE_FLOOR * variances[0]).sum()) if variances[0] > 0 else 1
+    variances = np.maximum(variances[:k], np.finfo(float).tiny)
     fitted = {"mean": mean, "components": vt[:k], "variances": variances, "residualScale": 1.0}
-    fitted["residualScale"] = float(residuals(fitted, train).mean())
+    fitted["residualScale"] = max(float(residuals(fitted, train).mean()), np.finfo(float).tiny)
     return fitted
 
 

@@ -59,6 +59,15 @@ def test_training_images_score_about_one_and_a_shifted_image_far_above():
     assert profile.scores(fitted, shifted).min() > 5
 
 
+def test_components_without_spread_are_dropped_rather_than_divided_by():
+    rng = np.random.default_rng(11)
+    train = np.zeros((30, 50))
+    train[:, :3] = rng.normal(size=(30, 3))
+    fitted = profile.fit_features(train, components=20)
+    assert len(fitted["variances"]) == 3
+    assert np.isfinite(profile.scores(fitted, rng.normal(size=(5, 50)))).all()
+
+
 def test_the_threshold_lets_at_least_the_asked_share_through():
     values = np.arange(1, 201, dtype=float)
     threshold = profile.order_statistic(values, 0.995)

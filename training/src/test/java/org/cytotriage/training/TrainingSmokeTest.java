@@ -94,8 +94,12 @@ class TrainingSmokeTest {
                 double expected = row.get("outOfDistribution").asDouble();
                 assertThat(verdict.outOfDistribution()).as("%s score of %s", name, row.get("file").asText())
                         .isCloseTo(expected, within(1e-4 * Math.max(1, Math.abs(expected))));
-                assertThat(verdict.assessable()).as("%s verdict on %s", name, row.get("file").asText())
-                        .isEqualTo(row.get("assessed").asBoolean());
+                // The validation image whose score set the threshold lies on it: which side rounding puts it is no disagreement.
+                double threshold = model.profile().features().threshold();
+                if (Math.abs(expected - threshold) > 1e-6 * Math.max(1, threshold)) {
+                    assertThat(verdict.assessable()).as("%s verdict on %s", name, row.get("file").asText())
+                            .isEqualTo(row.get("assessed").asBoolean());
+                }
             }
         }
     }

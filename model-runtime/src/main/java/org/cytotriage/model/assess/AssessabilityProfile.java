@@ -50,7 +50,7 @@ public record AssessabilityProfile(String method, Map<ImageMeasures.Measure, Lim
      * @param threshold images scoring above it are out of distribution
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Features(int view, float[] mean, float[][] components, double[] variances, double residualScale,
+    public record Features(int view, double[] mean, double[][] components, double[] variances, double residualScale,
             double threshold) {
     }
 
@@ -98,7 +98,7 @@ public record AssessabilityProfile(String method, Map<ImageMeasures.Measure, Lim
 
     /** The score of pooled features; about 1 for a training image, NaN-free for any finite input. */
     public double outOfDistribution(float[] pooled) {
-        float[] mean = features.mean();
+        double[] mean = features.mean();
         if (pooled.length != mean.length) {
             throw new IllegalArgumentException(pooled.length + " features, the profile has " + mean.length);
         }
@@ -110,10 +110,10 @@ public record AssessabilityProfile(String method, Map<ImageMeasures.Measure, Lim
         }
         double mahalanobis = 0;
         double explained = 0;
-        float[][] components = features.components();
+        double[][] components = features.components();
         for (int c = 0; c < components.length; c++) {
             double projection = 0;
-            float[] component = components[c];
+            double[] component = components[c];
             for (int i = 0; i < centred.length; i++) {
                 projection += component[i] * centred[i];
             }
