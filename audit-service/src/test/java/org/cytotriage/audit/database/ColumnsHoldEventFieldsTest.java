@@ -111,7 +111,9 @@ class ColumnsHoldEventFieldsTest {
     /** Columns of those tables that no event field fills: audit's own values, bounded by the code that writes them. */
     private static final List<String> AUDITS_OWN = List.of("images.trace_id", "predictions.trace_id", "explanations.trace_id",
             "predictions.predicted_group", "explanations.explained_group", "diagnoses.bethesda", "diagnoses.treatment_group",
-            "dead_letters.redriven_by", "dead_letters.redrive_event_id", "dead_letters.redriven_by_subject");
+            "dead_letters.redriven_by", "dead_letters.redrive_event_id", "dead_letters.redriven_by_subject",
+            // The prediction set's groups joined (at most "BENIGN,INDETERMINATE,MALIGNANT"), and the verdict's reasons a line each (text).
+            "predictions.prediction_set", "predictions.assessment_reasons");
 
     @Test
     void everyStringColumnOfTheTablesThatKeepEventsIsComparedHere() {
