@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.cytotriage.infra.ProjectLayout;
 import org.cytotriage.model.assess.Verdict;
 import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.ModelInputs;
@@ -69,7 +70,7 @@ public final class AssessabilityBenchmark implements Callable<Integer> {
         report.line("|---|---|%s", "---|".repeat(models.size()));
         Map<String, Map<NonSmears.Kind, double[]>> results = new java.util.LinkedHashMap<>();
         for (String name : models) {
-            results.put(name, measure(ShippedModels.directory(modelName(name)), images));
+            results.put(name, measure(ProjectLayout.locate().root().resolve("models").resolve(modelName(name)), images));
         }
         for (NonSmears.Kind kind : NonSmears.Kind.values()) {
             List<String> cells = new ArrayList<>();
