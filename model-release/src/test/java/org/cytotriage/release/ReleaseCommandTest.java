@@ -93,7 +93,7 @@ class ReleaseCommandTest {
     private Path copyOfTheShippedBasicModel() throws IOException {
         Path shipped = ProjectLayout.locate().root().resolve("models/thyroideffi-basic");
         Path copy = Files.createDirectories(work.resolve("thyroideffi-basic-" + System.nanoTime()));
-        for (String file : List.of("model.onnx", "model-card.json")) {
+        for (String file : List.of("model.onnx", "assessability.json", "model-card.json")) {
             Files.copy(shipped.resolve(file), copy.resolve(file));
         }
         return copy;

@@ -58,6 +58,7 @@ class BrokenModelHealthTest {
             byte[] onnx = Files.readAllBytes(shipped.resolve("model.onnx"));
             onnx[onnx.length - 1] ^= 1;
             Files.write(copy.resolve("model.onnx"), onnx);
+            Files.copy(shipped.resolve("assessability.json"), copy.resolve("assessability.json"));
             Files.copy(shipped.resolve(ModelCard.FILE), copy.resolve(ModelCard.FILE));
             return copy;
         } catch (IOException e) {

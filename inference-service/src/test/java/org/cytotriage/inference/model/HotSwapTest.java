@@ -134,6 +134,7 @@ class HotSwapTest {
         String outsideVersion = current.version() + "-outside";
         Path outside = Files.createTempDirectory("outside-the-root-");
         Files.copy(configured.resolve("model.onnx"), outside.resolve("model.onnx"));
+        Files.copy(configured.resolve("assessability.json"), outside.resolve("assessability.json"));
         Files.copy(configured.resolve("model-card.json"), outside.resolve("model-card.json"));
         ModelReleases.sign(outside, current.name(), outsideVersion, false);
         String olderVersion = "0.0.1-older";
@@ -188,6 +189,7 @@ class HotSwapTest {
     private static Path unsignedCopyWithVersion(Path model, String version) throws IOException {
         Path copy = ModelReleases.newDirectory("published-model-");
         Files.copy(model.resolve("model.onnx"), copy.resolve("model.onnx"));
+        Files.copy(model.resolve("assessability.json"), copy.resolve("assessability.json"));
         ObjectMapper json = new ObjectMapper();
         ObjectNode card = (ObjectNode) json.readTree(model.resolve("model-card.json").toFile());
         card.put("version", version);

@@ -58,6 +58,7 @@ class ModelLoadingHealthTest {
         // As training/ writes a model: the ONNX file first, the card last.
         Path shipped = ShippedModels.directory(ShippedModels.BASIC);
         Files.copy(shipped.resolve("model.onnx"), MODEL_DIRECTORY.resolve("model.onnx"));
+        Files.copy(shipped.resolve("assessability.json"), MODEL_DIRECTORY.resolve("assessability.json"));
         Files.copy(shipped.resolve(ModelCard.FILE), MODEL_DIRECTORY.resolve(ModelCard.FILE));
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

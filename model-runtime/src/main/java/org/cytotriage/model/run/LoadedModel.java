@@ -72,8 +72,7 @@ public final class LoadedModel implements AutoCloseable {
      * is not served). Every output carries its image's {@link Verdict}.
      */
     public static LoadedModel load(Path directory, SessionSettings settings) {
-        ModelCard card = ModelCard.read(directory);
-        return load(directory, card, AssessabilityProfile.read(directory, card), true, settings);
+        return load(directory, ModelCard.read(directory), true, true, settings);
     }
 
     /**
@@ -81,7 +80,7 @@ public final class LoadedModel implements AutoCloseable {
      * Only for measuring what the gate costs (the inference benchmark); never served.
      */
     public static LoadedModel loadWithoutGate(Path directory, SessionSettings settings) {
-        return load(directory, ModelCard.read(directory), null, false, settings);
+        return load(directory, ModelCard.read(directory), false, false, settings);
     }
 
     /**
@@ -89,10 +88,10 @@ public final class LoadedModel implements AutoCloseable {
      * every output carries the pooled features and the image measures the profile is fitted on, and no verdict.
      */
     public static LoadedModel loadForProfiling(Path directory, SessionSettings settings) {
-        return load(directory, ModelCard.read(directory), null, true, settings);
+        return load(directory, ModelCard.read(directory), false, true, settings);
     }
 
-    private static LoadedModel load(Path directory, ModelCard card, AssessabilityProfile profile, boolean assessing,
+    private static LoadedModel load(Path directory, ModelCard card, boolean profiled, boolean assessing,
             SessionSettings settings) {
         if (!CLASS_ORDER.equals(card.classOrder())) {
             throw new IllegalStateException("model " + card.name() + " has class order " + card.classOrder()
@@ -106,6 +105,7 @@ public final class LoadedModel implements AutoCloseable {
                         + " but its card says " + card.sha256());
             }
             try (OrtSession.SessionOptions options = settings.toOptions()) {
+                AssessabilityProfile profile = profiled ? AssessabilityProfile.read(directory, card) : null;
                 return new LoadedModel(card, profile, assessing, OrtEnvironment.getEnvironment().createSession(bytes, options));
             }
         } catch (IOException e) {

@@ -51,7 +51,7 @@ public final class ModelReleases {
     public static Path signedCopy(Path model, String name, String version) {
         try {
             Path copy = newDirectory(model.getFileName() + "-");
-            for (String file : new String[] {"model.onnx", "model-card.json"}) {
+            for (String file : new String[] {"model.onnx", "assessability.json", "model-card.json"}) {
                 Files.copy(model.resolve(file), copy.resolve(file));
             }
             sign(copy, name, version, false);
