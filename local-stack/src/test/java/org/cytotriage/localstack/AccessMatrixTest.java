@@ -93,6 +93,8 @@ class AccessMatrixTest {
                     f -> "/api/v1/audit/drift"),
             row("audit-service", "GET", "/api/v1/audit/drift/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 200),
                     f -> "/api/v1/audit/drift/history?model=thyroideffi-basic"),
+            row("audit-service", "GET", "/api/v1/audit/shift", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403),
+                    f -> "/api/v1/audit/shift?hospital=" + A),
             row("audit-service", "GET", "/api/v1/audit/metrics", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
                     f -> "/api/v1/audit/metrics?hospital=" + A),
             row("audit-service", "GET", "/api/v1/audit/retraining", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 200),
