@@ -2,7 +2,9 @@ package org.cytotriage.inference.predict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,6 +26,8 @@ public class Classifier {
     private final LiveModel live;
     private final double reviewThreshold;
     private final double setCoverage;
+    /** Per served model (name, version, sha256), its thresholds at the configured coverage: read once, not on every image. */
+    private final Map<String, ConformalSets> sets = new ConcurrentHashMap<>();
 
     Classifier(LiveModel live, ModelConfig config) {
         this.live = live;
@@ -61,7 +65,8 @@ public class Classifier {
         double temperature = card.calibration().temperature();
         double[] probabilities = output.probabilities(temperature);
         int best = Calibration.argmax(probabilities);
-        Set<TreatmentGroup> set = ConformalSets.of(card, setCoverage).of(probabilities);
+        Set<TreatmentGroup> set = sets.computeIfAbsent(card.name() + " " + card.version() + " " + card.sha256(),
+                k -> ConformalSets.of(card, setCoverage)).of(probabilities);
         boolean review = !output.verdict().assessable() || set.size() != 1 || probabilities[best] < reviewThreshold;
         return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature, review,
                 output.activationMaps(), output.mapRows(), output.mapCols(), millis, output.verdict(), set, setCoverage);
