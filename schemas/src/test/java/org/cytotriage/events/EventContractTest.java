@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.cytotriage.events.v1.ChangeDecision;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ModelChange;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.RetrainingRequested;
@@ -37,7 +39,9 @@ class EventContractTest {
             "DiagnosisRecorded", DiagnosisRecorded.getClassSchema(),
             "RetrainingRequested", RetrainingRequested.getClassSchema(),
             "ModelPublished", ModelPublished.getClassSchema(),
-            "DeadLetter", DeadLetter.getClassSchema());
+            "DeadLetter", DeadLetter.getClassSchema(),
+            "ModelChange", ModelChange.getClassSchema(),
+            "ChangeDecision", ChangeDecision.getClassSchema());
 
     private static final Path AVRO = avroDirectory();
     private static final Path COMMON = AVRO.resolve("common");

@@ -66,6 +66,16 @@ class ReleasedSchemasTest {
         assertReadEitherWay(released, current);
     }
 
+    @Test
+    void retrainingRequestedReadsAndIsReadByRelease11() throws IOException {
+        Schema released = released("RetrainingRequested-1.1.avsc");
+        Schema current = RetrainingRequested.getClassSchema();
+
+        Schema releasedCase = released.getField("manifest").schema().getElementType();
+        assertThat(releasedCase.getField("caseId")).as("the case 1.2 added to each confirmed image").isNull();
+        assertReadEitherWay(released, current);
+    }
+
     /** Services on either version read each other's events. */
     private static void assertReadEitherWay(Schema released, Schema current) {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, released).getType())

@@ -39,7 +39,7 @@ class RetrainingManifests {
      * with their images joined in one query: one query per case took minutes for tens of thousands.
      */
     private static final String IMAGES = """
-            select i.image_id, i.store_key, d.bethesda, p.hospital_id
+            select i.image_id, i.store_key, d.bethesda, p.hospital_id, p.case_id
             from case_predictions p join latest_diagnoses d on d.hospital_id = p.hospital_id and d.case_id = p.case_id
                  join images i on i.hospital_id = p.hospital_id and i.case_id = p.case_id
             """;
@@ -76,6 +76,7 @@ class RetrainingManifests {
                             .setBethesdaCategory(BethesdaCategory.valueOf(category.name()))
                             .setGroup(TreatmentGroup.valueOf(category.group().name()))
                             .setHospitalId((String) row[3])
+                            .setCaseId((String) row[4])
                             .build());
                     entries++;
                 }

@@ -15,10 +15,12 @@ import java.util.Map;
 
 import org.apache.avro.Schema;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ChangeDecision;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ModelChange;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.RetrainingRequested;
@@ -48,6 +50,9 @@ public final class SchemaRegistration {
         schemas.put(Topics.RETRAINING, RetrainingRequested.getClassSchema());
         schemas.put(Topics.MODELS, ModelPublished.getClassSchema());
         schemas.put(Topics.DEAD_LETTER, DeadLetter.getClassSchema());
+        schemas.put(Topics.MODEL_CHANGES, ModelChange.getClassSchema());
+        schemas.put(Topics.MODEL_DECISIONS, ChangeDecision.getClassSchema());
+        schemas.put(Topics.SHADOW_PREDICTIONS, PredictionMade.getClassSchema());
         TOPIC_SCHEMAS = java.util.Collections.unmodifiableMap(schemas);
     }
 
