@@ -25,7 +25,7 @@ admin=(--bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$admin_co
 
 # Partitions bound how far inference and explain scale out (one consumer per partition), so the
 # image and prediction topics have 12.
-for topic in fnab.images:12 fnab.predictions:12 fnab.explanations:6 fnab.diagnoses:3 fnab.models:1 fnab.retraining:1 fnab.deadletter:3; do
+for topic in fnab.images:12 fnab.predictions:12 fnab.explanations:6 fnab.diagnoses:3 fnab.models:1 fnab.retraining:1 fnab.model-changes:1 fnab.model-decisions:1 fnab.predictions.shadow:12 fnab.deadletter:3; do
   "$bin/kafka-topics.sh" "${admin[@]}" --create --if-not-exists --topic "${topic%%:*}" --partitions "${topic##*:}" \
     --replication-factor "${KAFKA_REPLICATION_FACTOR:-3}"
 done
