@@ -52,14 +52,7 @@ final class Localisation {
 
     /** Share of the heatmap's total inside the mask (each cell weighted by the mask's cover of it). */
     static double energyInMask(Heatmap heatmap, LesionMask mask) {
-        double inside = 0;
-        double total = 0;
-        for (int i = 0; i < heatmap.values().length; i++) {
-            double v = heatmap.values()[i];
-            total += v;
-            inside += v * mask.coverage(cell(heatmap, i, mask.width(), mask.height()));
-        }
-        return total == 0 ? 0 : inside / total;
+        return mask.shareOf(heatmap.values(), heatmap.rows(), heatmap.cols());
     }
 
     /**

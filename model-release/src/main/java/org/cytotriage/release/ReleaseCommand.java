@@ -5,11 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -93,10 +89,9 @@ public final class ReleaseCommand {
         boolean rollback;
 
         @Override
-        public Integer call() throws IOException, GeneralSecurityException {
+        public Integer call() throws IOException {
             JsonNode card = JSON.readTree(directory.resolve("model-card.json").toFile());
-            String base = privateFile.toString().replaceFirst("\\.key$", "");
-            KeyPair key = new KeyPair(ModelRelease.publicKey(Files.readString(Path.of(base + ".pub"))), readPrivate(privateFile));
+            KeyPair key = ModelRelease.readKey(privateFile);
             ModelRelease release = ModelRelease.sign(directory, card.get("name").asText(), card.get("version").asText(), rollback, key);
             release.write(directory);
             System.out.printf("signed %s %s%s: %d files, key %s, written to %s%n", release.model(), release.version(),
@@ -163,10 +158,5 @@ public final class ReleaseCommand {
                     publication.getEventId());
             return 0;
         }
-    }
-
-    static PrivateKey readPrivate(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     }
 }

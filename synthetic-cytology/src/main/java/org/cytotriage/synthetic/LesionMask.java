@@ -94,6 +94,26 @@ public final class LesionMask {
         return count / (double) (clipped.width * clipped.height);
     }
 
+    /**
+     * The share of a grid's total heat that lies on the mask: the grid (row by row, non-negative, e.g.
+     * a Grad-CAM heatmap) stretched over the whole image, each cell weighted by the mask's cover of it.
+     * What a map without information scores is the mask's share of the image.
+     */
+    public double shareOf(float[] grid, int rows, int cols) {
+        double inside = 0;
+        double total = 0;
+        for (int i = 0; i < grid.length; i++) {
+            int row = i / cols;
+            int col = i % cols;
+            int x0 = col * width / cols;
+            int y0 = row * height / rows;
+            Rectangle cell = new Rectangle(x0, y0, (col + 1) * width / cols - x0, (row + 1) * height / rows - y0);
+            total += grid[i];
+            inside += grid[i] * coverage(cell);
+        }
+        return total == 0 ? 0 : inside / total;
+    }
+
     /** A 1-bit image, white where marked: the form written beside each dataset image. */
     public BufferedImage toImage() {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);

@@ -12,6 +12,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
@@ -143,6 +144,23 @@ public record ModelRelease(String model, String version, boolean rollback, Sorte
 
     public static String encoded(PublicKey key) {
         return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /**
+     * A release key as {@code release keygen} writes it: {@code <name>.key} (PKCS#8 PEM, the private
+     * half) and {@code <name>.pub} beside it (the line a trust list holds).
+     */
+    public static KeyPair readKey(Path privateFile) {
+        String base = privateFile.toString().replaceFirst("\\.key$", "");
+        try {
+            String pem = Files.readString(privateFile).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            return new KeyPair(publicKey(Files.readString(Path.of(base + ".pub"))), key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the release key " + privateFile + " and " + base + ".pub", e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(privateFile + " is not a PKCS#8 PEM " + ALGORITHM + " private key: " + e.getMessage(), e);
+        }
     }
 
     public static KeyPair generateKey() {
