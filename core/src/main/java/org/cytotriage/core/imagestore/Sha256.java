@@ -31,7 +31,7 @@ public final class Sha256 {
     }
 
     /** A fresh digest, for content hashed as it streams by. */
-    static MessageDigest digest() {
+    public static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -39,7 +39,7 @@ public final class Sha256 {
         }
     }
 
-    static String hex(MessageDigest finished) {
+    public static String hex(MessageDigest finished) {
         return HexFormat.of().formatHex(finished.digest());
     }
 }
