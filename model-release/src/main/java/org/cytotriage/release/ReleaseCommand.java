@@ -1,13 +1,10 @@
 package org.cytotriage.release;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -63,13 +60,8 @@ public final class ReleaseCommand {
         @Override
         public Integer call() throws IOException {
             KeyPair key = ModelRelease.generateKey();
-            Path privateFile = Path.of(name + ".key");
+            Path privateFile = ModelRelease.writeKey(key, name);
             Path publicFile = Path.of(name + ".pub");
-            Files.writeString(privateFile, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getPrivate().getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n");
-            Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(publicFile, ModelRelease.encoded(key.getPublic()) + "\n");
             System.out.printf("release key %s: private %s (keep it offline), public %s (add it to CYTOTRIAGE_RELEASE_KEYS)%n",
                     ModelRelease.keyId(key.getPublic()), privateFile, publicFile);
             return 0;

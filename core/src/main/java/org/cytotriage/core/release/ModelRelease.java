@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -144,6 +145,26 @@ public record ModelRelease(String model, String version, boolean rollback, Sorte
 
     public static String encoded(PublicKey key) {
         return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /**
+     * Writes a release key as {@code readKey} reads it: {@code <base>.key} (the private half, PKCS#8
+     * PEM, readable by its owner only) and {@code <base>.pub} (the line a trust list holds).
+     *
+     * @return the private file
+     */
+    public static Path writeKey(KeyPair key, Path base) {
+        Path privateFile = Path.of(base + ".key");
+        try {
+            Files.writeString(privateFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n");
+            Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(Path.of(base + ".pub"), encoded(key.getPublic()) + "\n");
+            return privateFile;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the release key " + privateFile, e);
+        }
     }
 
     /**

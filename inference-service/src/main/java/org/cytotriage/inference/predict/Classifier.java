@@ -12,6 +12,7 @@ import org.cytotriage.core.bethesda.TreatmentGroup;
 import org.cytotriage.inference.model.LiveModel;
 import org.cytotriage.inference.model.ModelConfig;
 import org.cytotriage.model.assess.ConformalSets;
+import org.cytotriage.model.assess.ReviewRule;
 import org.cytotriage.model.card.ModelCard;
 import org.cytotriage.model.preprocess.ImageDecoder;
 import org.cytotriage.model.preprocess.ModelInputs;
@@ -24,14 +25,14 @@ import org.cytotriage.model.run.ModelOutput;
 public class Classifier {
 
     private final LiveModel live;
-    private final double reviewThreshold;
+    private final ReviewRule review;
     private final double setCoverage;
     /** Per served model (name, version, sha256), its thresholds at the configured coverage: read once, not on every image. */
     private final Map<String, ConformalSets> sets = new ConcurrentHashMap<>();
 
     Classifier(LiveModel live, ModelConfig config) {
         this.live = live;
-        this.reviewThreshold = config.reviewThreshold();
+        this.review = new ReviewRule(config.reviewThreshold());
         this.setCoverage = config.conformalCoverage();
     }
 
@@ -67,8 +68,8 @@ public class Classifier {
         int best = Calibration.argmax(probabilities);
         Set<TreatmentGroup> set = sets.computeIfAbsent(card.name() + " " + card.version() + " " + card.sha256(),
                 k -> ConformalSets.of(card, setCoverage)).of(probabilities);
-        boolean review = !output.verdict().assessable() || set.size() != 1 || probabilities[best] < reviewThreshold;
-        return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature, review,
+        return new Prediction(card, TreatmentGroup.values()[best], probabilities, temperature,
+                review.flags(output.verdict(), set, probabilities[best]),
                 output.activationMaps(), output.mapRows(), output.mapCols(), millis, output.verdict(), set, setCoverage);
     }
 }

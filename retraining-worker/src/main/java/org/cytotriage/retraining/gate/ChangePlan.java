@@ -96,7 +96,11 @@ public record ChangePlan(String id, String version, Scope scope, Recipe recipe, 
         }
     }
 
-    public record Shadow(int images, int days) {
+    /**
+     * How long a passed candidate runs beside the live model before it may be approved (whichever comes
+     * first), and the review rule and conformal coverage its shadow predictions use: the live service's.
+     */
+    public record Shadow(int images, int days, double reviewThreshold, double conformalCoverage) {
     }
 
     public String label() {

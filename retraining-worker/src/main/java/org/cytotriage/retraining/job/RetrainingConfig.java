@@ -43,6 +43,12 @@ public interface RetrainingConfig {
 
     Optional<Double> learningRate();
 
+    /**
+     * The release key's private file ({@code <name>.key}, {@code <name>.pub} beside it; release keygen):
+     * what the services' trust lists must hold for the releases the worker carries out.
+     */
+    Optional<Path> releaseKey();
+
     /** Cap on images per split given to training (tests); none in production. */
     Optional<Integer> limit();
 }

@@ -27,6 +27,7 @@ import org.cytotriage.retraining.gate.CandidateGate;
 import org.cytotriage.retraining.gate.ChangePlan;
 import org.cytotriage.retraining.gate.GateResult;
 import org.cytotriage.retraining.models.KnownModels;
+import org.cytotriage.retraining.shadow.ShadowTrials;
 import org.cytotriage.retraining.stream.ChangeLog;
 import org.cytotriage.retraining.stream.ChangeMapper;
 import org.cytotriage.retraining.stream.ChangeMapper.Model;
@@ -60,14 +61,16 @@ public class RetrainingJobs {
     private final KnownModels models;
     private final ImageStore store;
     private final ChangeLog log;
+    private final ShadowTrials shadow;
     private final Clock clock;
 
-    RetrainingJobs(RetrainingConfig config, KnownModels models, ImageStore store, ChangeLog log) {
+    RetrainingJobs(RetrainingConfig config, KnownModels models, ImageStore store, ChangeLog log, ShadowTrials shadow) {
         this.config = config;
         this.plan = ChangePlan.read(config.plan());
         this.models = models;
         this.store = store;
         this.log = log;
+        this.shadow = shadow;
         this.clock = Clock.systemUTC();
     }
 
@@ -159,6 +162,9 @@ public class RetrainingJobs {
                 + " on the locked reference set and " + summary.heldOut() + " held-out confirmed images under " + plan.label(), now()));
         GateResult gate = new CandidateGate(plan, config.threads()).evaluate(live.directory(), candidate, dataset.directory());
         log.record(ChangeMapper.gate(requestId, parent, made, gate, now()));
+        if (gate.passed()) {
+            shadow.start(requestId, parent, made, candidate, plan.shadow().images(), plan.shadow().days());
+        }
         return new Outcome(requestId, parent.name(), parent.version(), version, candidate.toString(), gate.passed(),
                 gate.passed() ? "gate passed" : gate.reasons());
     }
