@@ -202,7 +202,8 @@ public final class RealInfrastructure implements AutoCloseable {
         }
     }
 
-    java.security.KeyPair releaseKey() {
+    /** The run's release key, whose public half every service under test trusts (the retraining worker signs with it). */
+    public java.security.KeyPair releaseKey() {
         return releaseKey;
     }
 
