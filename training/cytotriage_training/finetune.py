@@ -42,7 +42,7 @@ from torch import nn
 
 from . import basic, calibration as calibrating, cards, data, loop, metrics, options, reconstruct, variant
 from .cards import NOTICE, read_json, write_json
-from .export import ExportWrapper, GroupedNet, export_onnx, sha256_of, verify_onnx
+from .export import FEATURE_SHAPE, ExportWrapper, GroupedNet, export_onnx, sha256_of, verify_onnx
 from .loop import log
 
 REFUSED = 2
@@ -67,12 +67,12 @@ class Architecture:
     feature_shape: Callable[[nn.Module], tuple]
 
 
-# By the start of the card's "architecture", which train.py and train_variant.py write.
+# By the start of the card's "architecture", as the train and train_variant entry points write it.
 ARCHITECTURES = {
     "torchvision efficientnet_b0": Architecture(
         build=GroupedNet, size=224, view=data.whole_view, logits=basic.logits,
         batch_loss=lambda split, args: basic.batch_loss(split, args.tile_share, args.localisation),
-        feature_shape=lambda net: tuple(net.features(torch.zeros(1, 3, 224, 224)).shape[1:])),
+        feature_shape=lambda net: FEATURE_SHAPE),
     "torchvision mobilenet_v2": Architecture(
         build=lambda: variant.new_net(zero_head=False), size=variant.SIZE, view=variant.view, logits=variant.logits,
         batch_loss=lambda split, args: variant.batch_loss(split), feature_shape=variant.feature_shape),
