@@ -224,8 +224,20 @@ def write_references(net, architecture: Architecture, split: data.Split, args, t
         name, temperature, cards.reference_cases(net, architecture.view, split, indices, images, temperature)))
 
 
-def candidate_card(parent_card: dict, args, *, temperature: float, n_val: int, training: dict, reports: dict,
-                   lineage: dict) -> dict:
+def refit_temperature(logits: torch.Tensor, validation: data.Split, parent_card: dict) -> tuple[float, str]:
+    """The temperature minimising the validation NLL, and how it was found. A validation split the
+    network classifies without error has no such minimum (the NLL keeps falling as the temperature
+    goes to 0: a few dozen confirmed cases often are): the parent's temperature is kept then."""
+    if bool((logits.argmax(1) == validation.labels).all()):
+        return (float(parent_card["calibration"]["temperature"]),
+                f"the parent's temperature: the retraining dataset's validation split (n={len(validation)}) is "
+                "classified without error, so its NLL has no minimum")
+    return (metrics.fit_temperature(logits, validation.labels),
+            f"temperature scaling, NLL on the retraining dataset's validation split (n={len(validation)})")
+
+
+def candidate_card(parent_card: dict, args, *, temperature: float, temperature_method: str, training: dict,
+                   reports: dict, lineage: dict) -> dict:
     """The parent's card with the candidate's identity, training and metrics. Its assessability
     profile and conformal thresholds belong to the parent's network: ``profile`` fits new ones."""
     card = copy.deepcopy(parent_card)
@@ -234,8 +246,7 @@ def candidate_card(parent_card: dict, args, *, temperature: float, n_val: int, t
         "version": args.version,
         "sha256": sha256_of(args.out / "model.onnx"),
         "weights": {"file": WEIGHTS_FILE, "sha256": sha256_of(args.out / WEIGHTS_FILE)},
-        "calibration": {"temperature": round(temperature, 6),
-                        "method": f"temperature scaling, NLL on the retraining dataset's validation split (n={n_val})"},
+        "calibration": {"temperature": round(temperature, 6), "method": temperature_method},
         "trained": True,
         "training": training,
         "metrics": reports,
@@ -322,8 +333,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     fitted = fine_tune(net, architecture, train, validation, args, progress, baseline)
 
     progress("exporting")
-    temperature, reports = calibrating.calibrate(lambda split: architecture.logits(net, split), validation,
-                                                 {"heldOut": heldout} if heldout else {})
+    temperature, temperature_method = refit_temperature(architecture.logits(net, validation), validation, parent_card)
+    reports = {"heldOut": calibrating.report(architecture.logits(net, heldout), heldout, temperature)} if heldout else {}
     log(f"temperature {temperature:.3f}; " + calibrating.summary(reports))
     export(net, architecture, args.parent, args.out)
     write_references(net, architecture, heldout or validation, args, temperature, parent_card["name"])
@@ -331,7 +342,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     training = training_block(args, parent_card, fitted, baseline=baseline, started_from=started_from,
                               parity=parity, counts=counts, seconds=seconds)
     write_json(args.out / "model-card.json", candidate_card(
-        parent_card, args, temperature=temperature, n_val=len(validation), training=training, reports=reports,
+        parent_card, args, temperature=temperature, temperature_method=temperature_method, training=training,
+        reports=reports,
         lineage=read_lineage(args.lineage, parent_card)))
     progress("done", bestEpoch=fitted.best_epoch, seconds=round(time.monotonic() - started, 1))
     log(f"wrote {args.out} (kept epoch {fitted.best_epoch})")

@@ -142,3 +142,14 @@ def test_starting_weights_that_miss_the_parents_reference_logits_stop_the_run(wo
                             "--version", "x"])
     assert status == 1
     assert "do not reproduce" in capsys.readouterr().err
+
+
+def test_a_validation_split_classified_without_error_keeps_the_parents_temperature():
+    cases = [data.Case(f"c{i}.png", "val", b, g, "hospital-1", None, "") for i, (b, g) in enumerate([("II", 0), ("VI", 2)])]
+    split = data.Split(cases, torch.zeros(2, 3, 1, 1, dtype=torch.uint8), torch.zeros(2, 12), torch.zeros(2, 13, 14, 14))
+    parent = {"calibration": {"temperature": 0.9}}
+    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [0, 0, 3.0]]), split, parent)
+    assert temperature == 0.9 and "parent's temperature" in method
+    # One error, and the NLL has a minimum again: it is fitted.
+    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [2.0, 0, 1.0]]), split, parent)
+    assert temperature != 0.9 and method.startswith("temperature scaling")
