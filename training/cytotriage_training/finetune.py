@@ -13,7 +13,7 @@ logits within 1e-4 before anything is trained.
 
 ``--data`` holds labels.csv (file,split,bethesda,group,site,seed,mask; splits train, val and
 heldout; seed and mask may be empty) and the images it names. BatchNorm stays in eval mode (frozen
-statistics); AdamW with a one-cycle learning rate peaking at ``--lr``; the losses of train.py's
+statistics); AdamW with a one-cycle learning rate peaking at ``--lr``; the losses of cytotriage_training.train's
 Basic stage (tiles and the localisation loss only where a mask exists). Epoch 0 is the parent: the
 epoch with the best validation macro-F1 is kept, the parent's weights when no epoch beats them.
 The temperature is refitted on the validation split; the held-out split gives the card's metrics.

@@ -14,7 +14,7 @@ def parser(doc: str) -> argparse.ArgumentParser:
 
 
 def add_datasets(p: argparse.ArgumentParser) -> None:
-    """The site A dataset, site B's test split and the independent holdout datasets (train.py, train_variant.py)."""
+    """The site A dataset, site B's test split and the independent holdout datasets (train, train_variant)."""
     p.add_argument("--data", type=Path, required=True, help="site A dataset (train/validation/test)")
     p.add_argument("--site-b", type=Path, help="site B dataset; its test split measures the shift")
     p.add_argument("--out", type=Path, required=True, help="models directory to write into")

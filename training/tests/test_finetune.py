@@ -37,7 +37,7 @@ def write_dataset(directory: Path) -> Path:
 
 
 def write_parent(directory: Path, dataset: Path) -> Path:
-    """A random Basic network exported with a card and one reference case, as train.py writes them."""
+    """A random Basic network exported with a card and one reference case, as cytotriage_training.train writes them."""
     net = GroupedNet(seed=5).eval()
     directory.mkdir(parents=True)
     export_onnx(ExportWrapper(net), directory / "model.onnx")
