@@ -3,7 +3,7 @@
 # PyTorch, builds the synthetic data generator, writes the datasets and trains Basic, Premium and
 # the MobileNetV2 variant on them. About 80 minutes on 2 cores.
 #
-#   training/train-demo-models.sh [--epochs N] [other train.py options]
+#   training/train-demo-models.sh [--epochs N] [other cytotriage_training.train options]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${root}"
@@ -23,10 +23,10 @@ generator=(java -jar synthetic-cytology/target/synthetic-cytology-0.1.0-SNAPSHOT
 "${generator[@]}" --count 1600 --seed 2027 --split 0,0.5,0.5 --site B --out "${data}/holdout-b"
 
 cd training
-/usr/bin/python3 -B train.py --data "${data}/site-a" --site-b "${data}/site-b" \
+/usr/bin/python3 -B -m cytotriage_training.train --data "${data}/site-a" --site-b "${data}/site-b" \
     --holdout "${data}/holdout-a" --holdout-b "${data}/holdout-b" --out "${root}/models" "$@"
 # The second encoder (MobileNetV2, 160x160, ImageNet normalisation) on the same data.
-/usr/bin/python3 -B train_variant.py --data "${data}/site-a" --site-b "${data}/site-b" \
+/usr/bin/python3 -B -m cytotriage_training.train_variant --data "${data}/site-a" --site-b "${data}/site-b" \
     --holdout "${data}/holdout-a" --holdout-b "${data}/holdout-b" --out "${root}/models"
 # When each model must not answer, and its prediction sets: the Java runtime runs every model on the
 # training data (800 training and the validation images) and both holdout test splits, and

@@ -42,8 +42,8 @@ class Case:
     bethesda: str
     group: int
     site: str
-    seed: int
-    mask: str
+    seed: int | None  # None for a confirmed hospital case: it has no generator seed
+    mask: str  # "" when the case has no lesion mask (a confirmed hospital case)
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Split:
 def read_cases(directory: Path) -> list[Case]:
     with (directory / "labels.csv").open(newline="", encoding="utf-8") as f:
         return [Case(row["file"], row["split"], row["bethesda"], GROUPS.index(row["group"]), row["site"],
-                     int(row["seed"]), row["mask"]) for row in csv.DictReader(f)]
+                     int(row["seed"]) if row["seed"] else None, row["mask"] or "") for row in csv.DictReader(f)]
 
 
 def decode_rgb(path: Path) -> torch.Tensor:
@@ -85,7 +85,8 @@ def lesion_coverage(mask_path: Path) -> tuple[torch.Tensor, torch.Tensor]:
     each view [13,h,w]: the whole image's cells, then each tile's."""
     with Image.open(mask_path) as mask:
         m = torch.from_numpy((np.asarray(mask.convert("L")) > 127).astype(np.float32))
-    m = m[:CANVAS_HEIGHT, :CANVAS_WIDTH]
+    if m.shape != (CANVAS_HEIGHT, CANVAS_WIDTH):  # stretched with its image (``to_canvas``)
+        m = F.interpolate(m[None, None], size=(CANVAS_HEIGHT, CANVAS_WIDTH), mode="nearest")[0, 0]
     tiles = (m.reshape(TILE_ROWS, TILE, TILE_COLS, TILE).permute(0, 2, 1, 3)
              .reshape(TILE_ROWS * TILE_COLS, 1, TILE, TILE))
     cells = torch.cat([F.adaptive_avg_pool2d(m[None, None], FEATURE_CELLS)[0],
@@ -101,13 +102,19 @@ def load_split(directory: Path, split: str, limit: int | None = None) -> Split:
     coverage = torch.zeros((len(cases), TILE_ROWS * TILE_COLS))
     cells = torch.zeros((len(cases), VIEW_COUNT, FEATURE_CELLS, FEATURE_CELLS))
     for i, case in enumerate(cases):
-        image = decode_rgb(directory / case.file)
-        if image.shape[1:] != (CANVAS_HEIGHT, CANVAS_WIDTH):
-            raise ValueError(f"{case.file}: expected {CANVAS_WIDTH}x{CANVAS_HEIGHT}, got {tuple(image.shape)}")
-        pixels[i] = image
+        pixels[i] = to_canvas(decode_rgb(directory / case.file))
         if case.mask:
             coverage[i], cells[i] = lesion_coverage(directory / case.mask)
     return Split(cases, pixels, coverage, cells)
+
+
+def to_canvas(image: torch.Tensor) -> torch.Tensor:
+    """uint8 [3,H,W] -> uint8 [3,768,1024]: an image of another size (a hospital's scanner) stretched
+    to the canvas as ``to_unit`` stretches it, rounded back to 8 bits. The split then holds the very
+    pixels its views and reference PNGs are made of, so PyTorch and Java still see the same input."""
+    if image.shape[1:] == (CANVAS_HEIGHT, CANVAS_WIDTH):
+        return image
+    return (to_unit(image[None])[0] * 255.0).round().clamp(0, 255).to(torch.uint8)
 
 
 def to_unit(pixels: torch.Tensor) -> torch.Tensor:

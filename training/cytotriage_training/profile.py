@@ -5,6 +5,12 @@ runtime computed on the model's own data (training's `ProfileCommand`: rows.json
 and reports both on the test splits in the model card. NOT FOR CLINICAL USE: synthetic data only.
 
     python3 -B -m cytotriage_training.profile --models DIR --dumps DIR [--site DATASET=SITE ...] NAME...
+    python3 -B -m cytotriage_training.profile --model DIR [--model DIR ...] --dumps DIR [--site DATASET=SITE ...]
+
+``--models`` names model directories by folder and model name; ``--model`` gives a directory itself
+(a candidate's is named by its version). Either way the dump is ``DUMPS/<the card's name>``, where
+ProfileCommand wrote it. Every dataset but ``train`` is reported on, whatever its split (a
+retraining dataset's ``heldout``, a synthetic dataset's ``test``).
 """
 
 from __future__ import annotations
@@ -195,7 +201,7 @@ def fit(rows: list[dict], features: np.ndarray, temperature: float, fit_dataset:
     all_scores = scores(fitted, features)
     assessed = within_limits(limits, rows) & (all_scores <= threshold)
     for dataset in sorted({r["dataset"] for r in rows} - {fit_dataset}):
-        test = np.array([r["dataset"] == dataset and r["split"] == "test" for r in rows])
+        test = np.array([r["dataset"] == dataset for r in rows])
         if test.any():
             reports[dataset] = {
                 "assessed": float(assessed[test].mean()),
@@ -229,18 +235,28 @@ def write(model: Path, dump: Path, site_names: dict[str, str]) -> dict:
     return results["reports"]
 
 
-def main() -> None:
+def model_directories(args: argparse.Namespace) -> list[Path]:
+    if bool(args.model) == bool(args.models):
+        raise SystemExit("profile: give either --model DIR ... or --models ROOT NAME ...")
+    if args.models and not args.names:
+        raise SystemExit("profile: --models needs the model names")
+    return list(args.model) if args.model else [args.models / name for name in args.names]
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", type=Path, required=True, help="folder of the model directories to complete")
-    parser.add_argument("--dumps", type=Path, required=True, help="ProfileCommand's output folder (one folder per model)")
+    parser.add_argument("--models", type=Path, help="folder of the model directories to complete (with NAME...)")
+    parser.add_argument("--model", type=Path, action="append", default=[], help="a model directory to complete")
+    parser.add_argument("--dumps", type=Path, required=True, help="ProfileCommand's output folder (one folder per model name)")
     parser.add_argument("--site", action="append", default=[], metavar="DATASET=SITE",
                         help="card metrics key of a test dataset, e.g. holdout-a=siteA")
-    parser.add_argument("names", nargs="+", help="model names")
-    args = parser.parse_args()
+    parser.add_argument("names", nargs="*", help="model names, with --models")
+    args = parser.parse_args(argv)
     sites = dict(s.split("=", 1) for s in args.site)
-    for name in args.names:
-        reports = write(args.models / name, args.dumps / name, sites)
-        print(name, json.dumps(reports, indent=1))
+    for model in model_directories(args):
+        name = json.loads((model / "model-card.json").read_text())["name"]
+        reports = write(model, args.dumps / name, sites)
+        print(model, json.dumps(reports, indent=1))
 
 
 if __name__ == "__main__":

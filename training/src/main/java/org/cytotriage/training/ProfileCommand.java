@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
  * services will compute. NOT FOR CLINICAL USE: synthetic data only.
  *
  * <p>Writes {@code rows.json} (one entry per image, in order) and {@code features.f32} (little-endian
- * float32, rows x features).
+ * float32, rows x features) into {@code OUT/<the card's model name>}. A dataset is any labels.csv with the
+ * columns file, split, bethesda, group and site (a generated dataset's train/val/test, or a retraining
+ * dataset's train/val/heldout, whose seed and mask columns may be empty).
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Dump a model's logits, image measures and pooled features on dataset splits.")
@@ -62,7 +64,19 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ProfileCommand()).execute(args));
+        System.exit(run(args));
+    }
+
+    /**
+     * The command in-process (the retraining worker profiles a candidate this way): the same options as
+     * {@link #main}, e.g. {@code --model=DIR --data=train=DS:train+val,heldOut=DS:heldout --out=DIR}.
+     * A model directory may be named anything (a candidate's is named by its version): the dump
+     * folder is named by the card's model name.
+     *
+     * @return the exit status: 0 when every model was profiled, non-zero (with the reason on stderr) otherwise
+     */
+    public static int run(String... args) {
+        return new CommandLine(new ProfileCommand()).execute(args);
     }
 
     @Override

@@ -1,0 +1,155 @@
+"""cytotriage_training.finetune end to end on a tiny parent (a random Basic network exported as the
+shipped models are) and a retraining dataset of a few small images: the progress file, the epoch-0
+rule, the candidate directory, and the refusals."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from cytotriage_training import basic, cards, data, finetune, reconstruct
+from cytotriage_training.export import ExportWrapper, GroupedNet, export_onnx, sha256_of
+
+# (split, bethesda, group): hospital cases, without generator seed or lesion mask.
+CASES = [("train", "II", "BENIGN"), ("train", "IV", "INDETERMINATE"), ("train", "VI", "MALIGNANT"),
+         ("train", "", "INDETERMINATE"), ("val", "II", "BENIGN"), ("val", "VI", "MALIGNANT"),
+         ("heldout", "V", "INDETERMINATE"), ("heldout", "II", "BENIGN")]
+
+
+def write_dataset(directory: Path) -> Path:
+    """Images of 64x48 and 80x60 px (not the 1024x768 canvas), JPEG and PNG."""
+    rng = np.random.default_rng(0)
+    (directory / "images").mkdir(parents=True)
+    with (directory / "labels.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["file", "split", "bethesda", "group", "site", "seed", "mask"])
+        for i, (split, bethesda, group) in enumerate(CASES):
+            size = (64, 48) if i % 2 else (80, 60)
+            name = f"images/case-{i}.{'png' if i % 3 else 'jpg'}"
+            pixels = rng.integers(0, 255, size=(size[1], size[0], 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(directory / name)
+            writer.writerow([name, split, bethesda, group, "hospital-1", "", ""])
+    return directory
+
+
+def write_parent(directory: Path, dataset: Path) -> Path:
+    """A random Basic network exported with a card and one reference case, as cytotriage_training.train writes them."""
+    net = GroupedNet(seed=5).eval()
+    directory.mkdir(parents=True)
+    export_onnx(ExportWrapper(net), directory / "model.onnx")
+    split = data.load_split(dataset, "val")
+    images = cards.write_reference_images(split, dataset, [0], directory / "refs", prefix="refs")
+    cards.write_json(directory / "reference.json", cards.references_file(
+        "thyroideffi-basic", 1.0, cards.reference_cases(net, data.whole_view, split, [0], images, 1.0)))
+    cards.write_json(directory / "model-card.json", {
+        "name": "thyroideffi-basic", "version": "9.9.9-test", "sha256": sha256_of(directory / "model.onnx"),
+        "variant": "BASIC", "architecture": "torchvision efficientnet_b0, test", "classOrder": list(data.GROUPS),
+        "preprocessing": basic.PREPROCESSING, "calibration": {"temperature": 1.0, "conformal": {"levels": {}}},
+        "outputs": cards.OUTPUTS, "assessability": {"file": "assessability.json", "sha256": "0" * 64},
+        "label": cards.NOTICE})
+    return directory
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("finetune")
+    dataset = write_dataset(root / "data")
+    return root, dataset, write_parent(root / "parent", dataset)
+
+
+@pytest.fixture(scope="module")
+def kept_parent(world):
+    """A fine-tune at learning rate 0: no epoch can beat the parent, so epoch 0 is kept."""
+    root, dataset, parent = world
+    (root / "lineage.json").write_text(json.dumps({"requestId": "r-7", "planId": "p-3"}))
+    out = root / "candidates" / "9.9.10-candidate.ab12"
+    status = finetune.main(["--parent", str(parent), "--data", str(dataset), "--out", str(out),
+                            "--version", "9.9.10-candidate.ab12", "--epochs", "2", "--batch", "4", "--lr", "0",
+                            "--lineage", str(root / "lineage.json"), "--progress", str(root / "progress.jsonl")])
+    return status, out, root / "progress.jsonl"
+
+
+def test_the_progress_file_says_each_stage_in_order_one_json_object_a_line(kept_parent):
+    status, _, progress = kept_parent
+    assert status == 0
+    lines = [json.loads(line) for line in progress.read_text().splitlines()]
+    assert lines[0] == {"stage": "preparing-data", "train": 4, "validation": 2, "heldOut": 2}
+    for epoch, line in enumerate(lines[1:3], start=1):
+        assert set(line) == {"stage", "epoch", "epochs", "loss", "validationMacroF1"}
+        assert (line["stage"], line["epoch"], line["epochs"]) == ("training", epoch, 2)
+        assert line["loss"] > 0 and 0 <= line["validationMacroF1"] <= 1
+    assert lines[3] == {"stage": "exporting"}
+    assert lines[4]["stage"] == "done" and lines[4]["bestEpoch"] == 0 and lines[4]["seconds"] > 0
+    assert len(lines) == 5
+
+
+def test_a_fine_tune_that_never_beats_the_parent_exports_the_parents_weights_and_says_so(kept_parent, world):
+    _, out, _ = kept_parent
+    card = json.loads((out / "model-card.json").read_text())
+    assert card["training"]["bestEpoch"] == 0 and card["training"]["keptParentWeights"]
+    assert "parent's weights" in card["training"]["note"]
+    parent = reconstruct.load_onnx_weights(GroupedNet(), world[2] / "model.onnx", 224).state_dict()
+    candidate = torch.load(out / "weights.pt")
+    for key, value in parent.items():
+        assert torch.equal(candidate[key], value), key
+
+
+def test_the_candidate_directory_is_self_contained_and_its_card_names_parent_weights_and_lineage(kept_parent, world):
+    _, out, _ = kept_parent
+    card = json.loads((out / "model-card.json").read_text())
+    parent = json.loads((world[2] / "model-card.json").read_text())
+    assert card["version"] == "9.9.10-candidate.ab12" and card["sha256"] == sha256_of(out / "model.onnx")
+    assert card["weights"] == {"file": "weights.pt", "sha256": sha256_of(out / "weights.pt")}
+    assert card["training"]["mode"] == "fine-tune" and card["training"]["frozenBatchNorm"] is True
+    assert card["training"]["parent"] == {"name": parent["name"], "version": parent["version"], "sha256": parent["sha256"]}
+    assert card["lineage"] == {"requestId": "r-7", "planId": "p-3", "parent": card["training"]["parent"]}
+    assert card["label"] == "NOT FOR CLINICAL USE" and card["metrics"]["heldOut"]["cases"] == 2
+    # The parent's profile and conformal thresholds describe another network: profile fits new ones.
+    assert "assessability" not in card and "conformal" not in card["calibration"]
+    assert not (out / "assessability.json").exists()
+    references = json.loads((out / "reference.json").read_text())["cases"]
+    assert len(references) == 2
+    for case in references:
+        assert case["png"].startswith("references/") and (out / case["png"]).is_file()
+
+
+def test_a_premium_parent_is_refused_with_exit_status_2(world, tmp_path, capsys):
+    card = json.loads((world[2] / "model-card.json").read_text())
+    premium = tmp_path / "premium"
+    premium.mkdir()
+    (premium / "model-card.json").write_text(json.dumps({**card, "name": "thyroideffi-premium", "variant": "PREMIUM"}))
+    status = finetune.main(["--parent", str(premium), "--data", str(world[1]), "--out", str(tmp_path / "out"),
+                            "--version", "x"])
+    assert status == 2
+    assert "Premium" in capsys.readouterr().err
+
+
+def test_starting_weights_that_miss_the_parents_reference_logits_stop_the_run(world, tmp_path, capsys):
+    _, dataset, parent = world
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("model.onnx", "model-card.json"):
+        (broken / name).write_bytes((parent / name).read_bytes())
+    reference = json.loads((parent / "reference.json").read_text())
+    reference["cases"][0]["logits"][0] += 0.01
+    reference["cases"][0]["png"] = str((parent / reference["cases"][0]["png"]).resolve())
+    (broken / "reference.json").write_text(json.dumps(reference))
+    status = finetune.main(["--parent", str(broken), "--data", str(dataset), "--out", str(tmp_path / "out"),
+                            "--version", "x"])
+    assert status == 1
+    assert "do not reproduce" in capsys.readouterr().err
+
+
+def test_a_validation_split_classified_without_error_keeps_the_parents_temperature():
+    cases = [data.Case(f"c{i}.png", "val", b, g, "hospital-1", None, "") for i, (b, g) in enumerate([("II", 0), ("VI", 2)])]
+    split = data.Split(cases, torch.zeros(2, 3, 1, 1, dtype=torch.uint8), torch.zeros(2, 12), torch.zeros(2, 13, 14, 14))
+    parent = {"calibration": {"temperature": 0.9}}
+    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [0, 0, 3.0]]), split, parent)
+    assert temperature == 0.9 and "parent's temperature" in method
+    # One error, and the NLL has a minimum again: it is fitted.
+    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [2.0, 0, 1.0]]), split, parent)
+    assert temperature != 0.9 and method.startswith("temperature scaling")
