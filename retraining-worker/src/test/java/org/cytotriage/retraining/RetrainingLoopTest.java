@@ -59,7 +59,7 @@ class RetrainingLoopTest {
 
     @Test
     void aRequestDeliveredTwiceTrainsOnceItsCandidatePassesTheGateRunsInShadowAndIsReleasedAndRolledBackAsDecided() throws Exception {
-        List<RetrainingFixture.Image> images = RetrainingFixture.confirmedImages(store, 8, 500);
+        List<RetrainingFixture.Image> images = RetrainingFixture.confirmedImages(store, 12, 500);
         RetrainingRequested request = RetrainingFixture.request(RetrainingFixture.manifest(store, images, Function.identity()));
 
         writer.send(Topics.RETRAINING, request.getLiveModel().getName(), request);
