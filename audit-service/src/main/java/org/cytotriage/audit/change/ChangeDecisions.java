@@ -116,9 +116,10 @@ class ChangeDecisions {
                     + " is the only version of it ever taken: there is none to go back to");
         }
         String target = previous.modelVersion;
+        // Decided after the live version was taken (both by the database's clock), and not carried out: that version is still live.
         for (ChangeDecisionRecord earlier : ChangeDecisionRecord.ofModel(model)) {
             if (ChangeDecisionRecord.ROLLBACK.equals(earlier.kind) && earlier.modelVersion.equals(target)
-                    && earlier.decidedAt.isAfter(live.publishedAt)) {
+                    && earlier.recordedAt.isAfter(live.recordedAt)) {
                 throw new ProblemException(CONFLICT, "rollback-pending", "Rollback already decided", "a rollback of " + model + " to "
                         + target + " was decided by " + earlier.decidedBy + " at " + earlier.decidedAt + " and is not carried out yet");
             }

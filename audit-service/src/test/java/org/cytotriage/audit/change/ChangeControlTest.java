@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,8 @@ import io.restassured.specification.RequestSpecification;
         @ResourceArg(name = "identity", value = "true")})
 class ChangeControlTest {
 
-    private static final Instant T0 = Instant.parse("2027-03-01T08:00:00Z");
+    /** The worker's steps and the publications happened yesterday; approvals and decisions are made now, after them. */
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
     private final TopicReader reader = new TopicReader(RealInfrastructure.shared());

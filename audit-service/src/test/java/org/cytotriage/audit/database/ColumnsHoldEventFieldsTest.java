@@ -173,7 +173,8 @@ class ColumnsHoldEventFieldsTest {
     }
 
     private static void keep(Schema event, String field, String... columns) {
-        KEPT_IN.put(event.getName() + "." + field, List.of(columns));
+        KEPT_IN.merge(event.getName() + "." + field, List.of(columns),
+                (earlier, more) -> java.util.stream.Stream.concat(earlier.stream(), more.stream()).toList());
     }
 
     /** The schema's bound of "Event.path.to.field". */
