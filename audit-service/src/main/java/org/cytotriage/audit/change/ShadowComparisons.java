@@ -137,8 +137,8 @@ class ShadowComparisons {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = query.getResultList();
         return rows.stream().map(row -> new Pair((String) row[0], (String) row[1], (String) row[2],
-                prediction(version, row[3], row[4], row[5], row[6], row[7]),
-                prediction((String) row[8], row[9], row[10], row[11], row[12], row[13]), (String) row[14])).toList();
+                prediction((String) row[8], row[9], row[10], row[11], row[12], row[13]),
+                prediction(version, row[3], row[4], row[5], row[6], row[7]), (String) row[14])).toList();
     }
 
     private static ShadowComparison.Prediction prediction(String version, Object group, Object assessable, Object benign,

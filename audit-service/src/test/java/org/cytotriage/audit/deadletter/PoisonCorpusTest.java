@@ -21,11 +21,14 @@ import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ChangeStep;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.GateCriterion;
+import org.cytotriage.events.v1.GateReport;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ModelChange;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.events.v1.RetrainingDataset;
 import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
@@ -129,7 +132,14 @@ class PoisonCorpusTest {
         ModelChange change = ModelChange.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
                 .setRequestId(UUID.randomUUID().toString()).setParent(AuditEvents.MODEL)
                 .setCandidate(ModelRef.newBuilder(AuditEvents.MODEL).setVersion("9.9.10").build()).setStep(ChangeStep.QUEUED)
-                .setDetail("queued").setRecipe(java.util.Map.of("epochs", "3")).build();
+                .setDetail("gate passed").setRecipe(java.util.Map.of("epochs", "3"))
+                .setDataset(RetrainingDataset.newBuilder().setManifestSha256("d".repeat(64)).setImages(10).setTrainImages(6)
+                        .setValidationImages(2).setHeldOutImages(2).setUnusable(0).setSplitSeed(1).build())
+                .setGate(GateReport.newBuilder().setPlan("plan 1").setPlanSha256("a".repeat(64)).setPassed(true)
+                        .setCriteria(List.of(GateCriterion.newBuilder().setName("macro-F1").setDataset("held-out").setCandidate(0.8)
+                                .setEstimate(0.01).setLower(-0.02).setUpper(0.04).setBound(-0.05).setPassed(true).setRule("not worse")
+                                .build())).build())
+                .build();
         PoisonCorpus changes = new PoisonCorpus(infra, Topics.MODEL_CHANGES).common(change, diagnosis("case-c"), c -> {
             c.setEventId(UUID.randomUUID().toString());
             return c;
