@@ -40,6 +40,16 @@ public final class As {
         return with(Tokens.of(Roles.ADMIN));
     }
 
+    /** A cytopathologist lead as the realm's role says (cytopathologist-lead): approves releases clinically, nothing else. */
+    public static RequestSpecification clinicalLead(String... hospitals) {
+        return with(Tokens.of(Roles.CYTOPATHOLOGIST_LEAD, hospitals));
+    }
+
+    /** A person holding all these roles, one account. */
+    public static RequestSpecification withRoles(Set<String> roles, String... hospitals) {
+        return with(Tokens.of(roles, hospitals));
+    }
+
     /** A cytopathologist lead who also audits: both roles, one account. */
     public static RequestSpecification lead(String... hospitals) {
         return with(Tokens.of(Set.of(Roles.CYTOPATHOLOGIST, Roles.AUDITOR), hospitals));

@@ -49,7 +49,7 @@ class AccessMatrixTest {
 
     /** The callers, in the order of each row's statuses. */
     enum Caller {
-        NO_TOKEN, EXPIRED, SCANNER, CYTOPATHOLOGIST, AUDITOR, ML_ENGINEER, ADMIN, OTHER_HOSPITAL
+        NO_TOKEN, EXPIRED, SCANNER, CYTOPATHOLOGIST, AUDITOR, ML_ENGINEER, ADMIN, CYTOPATHOLOGIST_LEAD, OTHER_HOSPITAL
     }
 
     /** One endpoint: who answers what; {@code other} is the account of hospital B that calls it. */
@@ -65,63 +65,77 @@ class AccessMatrixTest {
     private static final String AUDITOR_B = "auditor.b";
     private static final String SCANNER_B = "scanner:" + B;
 
-    //                                                                                              none exp scan cyto audt  ml adm other
+    //                                                                                              none exp scan cyto audt  ml adm lead other
     private static final List<Row> MATRIX = List.of(
-            row("ingest-service", "POST", "/api/v1/cases/{caseId}/images", CYTO_B, s(401, 401, 202, 202, 403, 403, 403, 403),
+            row("ingest-service", "POST", "/api/v1/cases/{caseId}/images", CYTO_B, s(401, 401, 202, 202, 403, 403, 403, 403, 403),
                     f -> "/api/v1/cases/matrix-upload-" + f.uploads().incrementAndGet() + "/images"),
-            row("audit-service", "GET", "/api/v1/cases", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/cases", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 403),
                     f -> "/api/v1/cases?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/cases/{caseId}", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
+            row("audit-service", "GET", "/api/v1/cases/{caseId}", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/cases/" + f.caseId()),
-            row("audit-service", "POST", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 201, 403, 403, 403, 404),
+            row("audit-service", "POST", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 201, 403, 403, 403, 403, 404),
                     f -> "/api/v1/cases/" + f.caseId() + "/diagnoses"),
-            row("audit-service", "GET", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
+            row("audit-service", "GET", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/cases/" + f.caseId() + "/diagnoses"),
-            row("audit-service", "GET", "/api/v1/images/{imageId}/original", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
+            row("audit-service", "GET", "/api/v1/images/{imageId}/original", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/images/" + f.imageId() + "/original"),
-            row("audit-service", "GET", "/api/v1/images/{imageId}/overlay", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 404),
+            row("audit-service", "GET", "/api/v1/images/{imageId}/overlay", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/images/" + f.imageId() + "/overlay"),
-            row("audit-service", "GET", "/api/v1/images/{imageId}/status", SCANNER_B, s(401, 401, 200, 200, 403, 403, 200, 404),
+            row("audit-service", "GET", "/api/v1/images/{imageId}/status", SCANNER_B, s(401, 401, 200, 200, 403, 403, 200, 403, 404),
                     f -> "/api/v1/images/" + f.imageId() + "/status"),
-            row("audit-service", "GET", "/api/v1/predictions", CYTO_B, s(401, 401, 403, 200, 200, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/predictions", CYTO_B, s(401, 401, 403, 200, 200, 403, 403, 403, 403),
                     f -> "/api/v1/predictions?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/deadletters", CYTO_B, s(401, 401, 403, 403, 403, 403, 200, 403),
+            row("audit-service", "GET", "/api/v1/deadletters", CYTO_B, s(401, 401, 403, 403, 403, 403, 200, 403, 403),
                     f -> "/api/v1/deadletters"),
-            row("audit-service", "POST", "/api/v1/deadletters/{eventId}/redrive", CYTO_B, s(401, 401, 403, 403, 403, 403, 404, 403),
+            row("audit-service", "POST", "/api/v1/deadletters/{eventId}/redrive", CYTO_B, s(401, 401, 403, 403, 403, 403, 404, 403, 403),
                     f -> "/api/v1/deadletters/no-such-letter/redrive"),
-            row("audit-service", "GET", "/api/v1/audit/drift", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 200),
+            row("audit-service", "GET", "/api/v1/audit/drift", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403, 200),
                     f -> "/api/v1/audit/drift"),
-            row("audit-service", "GET", "/api/v1/audit/drift/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 200),
+            row("audit-service", "GET", "/api/v1/audit/drift/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403, 200),
                     f -> "/api/v1/audit/drift/history?model=thyroideffi-basic"),
-            row("audit-service", "GET", "/api/v1/audit/shift", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/shift", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403, 403),
                     f -> "/api/v1/audit/shift?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/audit/metrics", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/metrics", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403, 403),
                     f -> "/api/v1/audit/metrics?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/audit/retraining", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 200),
+            row("audit-service", "GET", "/api/v1/audit/retraining", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403, 200),
                     f -> "/api/v1/audit/retraining"),
-            row("audit-service", "GET", "/api/v1/audit/retraining/{eventId}/manifest", AUDITOR_B, s(401, 401, 403, 403, 403, 404, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/retraining/{eventId}/manifest", AUDITOR_B, s(401, 401, 403, 403, 403, 404, 403, 403, 403),
                     f -> "/api/v1/audit/retraining/no-such-request/manifest"),
-            row("audit-service", "GET", "/api/v1/audit/disagreements", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/disagreements", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403, 403),
                     f -> "/api/v1/audit/disagreements?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/audit/disagreements/{id}", AUDITOR_B, s(401, 401, 403, 403, 404, 403, 403, 404),
+            row("audit-service", "GET", "/api/v1/audit/disagreements/{id}", AUDITOR_B, s(401, 401, 403, 403, 404, 403, 403, 403, 404),
                     f -> "/api/v1/audit/disagreements/999999999"),
-            row("audit-service", "POST", "/api/v1/audit/disagreements/{id}/reviews", AUDITOR_B, s(401, 401, 403, 403, 404, 403, 403, 404),
+            row("audit-service", "POST", "/api/v1/audit/disagreements/{id}/reviews", AUDITOR_B, s(401, 401, 403, 403, 404, 403, 403, 403, 404),
                     f -> "/api/v1/audit/disagreements/999999999/reviews"),
-            row("audit-service", "POST", "/api/v1/audit/samples/{month}", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
+            row("audit-service", "POST", "/api/v1/audit/samples/{month}", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403, 403),
                     f -> "/api/v1/audit/samples/" + f.closedMonth() + "?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/audit/samples/{month}", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/samples/{month}", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403, 403),
                     f -> "/api/v1/audit/samples/" + f.closedMonth() + "?hospital=" + A),
-            row("audit-service", "GET", "/api/v1/audit/samples/{month}/provisional", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403),
+            row("audit-service", "GET", "/api/v1/audit/samples/{month}/provisional", AUDITOR_B, s(401, 401, 403, 403, 200, 403, 403, 403, 403),
                     f -> "/api/v1/audit/samples/" + f.openMonth() + "/provisional?hospital=" + A),
             // Who released what: model-level, no patient data, for audit, the ML team and operations.
-            row("audit-service", "GET", "/api/v1/models/{name}/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 200, 200),
+            row("audit-service", "GET", "/api/v1/models/{name}/history", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 200, 403, 200),
                     f -> "/api/v1/models/thyroideffi-basic/history"),
+            // Model change control: the retraining jobs' progress, the change ledger and records (model-level), a candidate's
+            // shadow comparison (an auditor or a lead their hospitals), approvals and rollbacks (an ML engineer and a cytopathologist lead).
+            row("audit-service", "GET", "/api/v1/retraining/jobs", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 403, 403, 200),
+                    f -> "/api/v1/retraining/jobs"),
+            row("audit-service", "GET", "/api/v1/models/{name}/changes", AUDITOR_B, s(401, 401, 403, 403, 200, 200, 200, 200, 200),
+                    f -> "/api/v1/models/thyroideffi-basic/changes"),
+            row("audit-service", "GET", "/api/v1/models/{name}/changes/{version}", AUDITOR_B, s(401, 401, 403, 403, 404, 404, 404, 404, 404),
+                    f -> "/api/v1/models/thyroideffi-basic/changes/no-such-version"),
+            row("audit-service", "GET", "/api/v1/models/{name}/candidates/{version}/shadow", AUDITOR_B,
+                    s(401, 401, 403, 403, 200, 200, 403, 200, 200), f -> "/api/v1/models/thyroideffi-basic/candidates/no-such-version/shadow"),
+            row("audit-service", "POST", "/api/v1/models/{name}/candidates/{version}/approvals", CYTO_B,
+                    s(401, 401, 403, 403, 403, 409, 403, 409, 403), f -> "/api/v1/models/thyroideffi-basic/candidates/no-such-version/approvals"),
+            row("audit-service", "POST", "/api/v1/models/{name}/rollback", CYTO_B, s(401, 401, 403, 403, 403, 409, 403, 409, 403),
+                    f -> "/api/v1/models/no-such-model/rollback"),
             // The pages' session: the code flow, so whatever is sent, a browser without a session is sent to sign in.
-            row("audit-service", "GET", "/ui/session", CYTO_B, s(302, 302, 302, 302, 302, 302, 302, 302), f -> "/ui/session"),
+            row("audit-service", "GET", "/ui/session", CYTO_B, s(302, 302, 302, 302, 302, 302, 302, 302, 302), f -> "/ui/session"),
             // A scanner's token names ingest and audit only: explain-service does not take it at all (401).
-            row("explain-service", "GET", "/api/v1/explanations", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 404),
+            row("explain-service", "GET", "/api/v1/explanations", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/explanations?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + f.basicVersion() + "&group=BENIGN"),
-            row("explain-service", "GET", "/api/v1/explanations/overlay", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 404),
+            row("explain-service", "GET", "/api/v1/explanations/overlay", CYTO_B, s(401, 401, 401, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/explanations/overlay?image=" + f.storeKey() + "&model=thyroideffi-basic&version=" + f.basicVersion()
                             + "&group=MALIGNANT"),
             operations("ingest-service", "/q/metrics"), operations("inference-service", "/q/metrics"),
@@ -160,7 +174,8 @@ class AccessMatrixTest {
     @Test
     void everyEndpointAnswersEachCallerAsTheMatrixSays() {
         Logins logins = stack.logins();
-        String expired = logins.expired(Set.of("scanner", "cytopathologist", "auditor", "ml-engineer", "admin"), List.of(A));
+        String expired = logins.expired(Set.of("scanner", "cytopathologist", "auditor", "ml-engineer", "admin", "cytopathologist-lead"),
+                List.of(A));
         Map<Caller, String> tokens = new LinkedHashMap<>();
         tokens.put(Caller.EXPIRED, expired);
         tokens.put(Caller.SCANNER, logins.scanner(A));
@@ -168,6 +183,7 @@ class AccessMatrixTest {
         tokens.put(Caller.AUDITOR, logins.user("auditor.demo"));
         tokens.put(Caller.ML_ENGINEER, logins.user("ml.engineer"));
         tokens.put(Caller.ADMIN, logins.user("ops.admin"));
+        tokens.put(Caller.CYTOPATHOLOGIST_LEAD, logins.user("lead.demo"));
 
         List<String> wrong = new ArrayList<>();
         for (Row row : MATRIX) {
@@ -215,7 +231,8 @@ class AccessMatrixTest {
                     : request.multiPart("image", "smear.jpg", jpeg, "image/jpeg")).post(url).statusCode();
         }
         String body = row.path().endsWith("/diagnoses") ? "{\"bethesdaCategory\": \"II\"}"
-                : row.path().endsWith("/reviews") ? "{\"status\": \"DISCUSSED\"}" : null;
+                : row.path().endsWith("/reviews") ? "{\"status\": \"DISCUSSED\"}"
+                : row.path().endsWith("/approvals") || row.path().endsWith("/rollback") ? "{\"note\": \"access matrix\"}" : null;
         return (body == null ? request : request.contentType("application/json").body(body)).post(url).statusCode();
     }
 
@@ -237,12 +254,12 @@ class AccessMatrixTest {
     private static Row operations(String service, String path) {
         int scanner = Set.of("ingest-service", "audit-service").contains(service) ? 403 : 401;
         int admin = service.equals("inference-service") && path.equals("/q/openapi") ? 404 : 200;
-        return row(service, "GET", path, CYTO_B, s(401, 401, scanner, 403, 403, 403, admin, 403), f -> path);
+        return row(service, "GET", path, CYTO_B, s(401, 401, scanner, 403, 403, 403, admin, 403, 403), f -> path);
     }
 
     /** Health stays open to the platform's probes, whatever is sent. */
     private static Row health(String service) {
-        return row(service, "GET", "/q/health/ready", CYTO_B, s(200, 200, 200, 200, 200, 200, 200, 200), f -> "/q/health/ready");
+        return row(service, "GET", "/q/health/ready", CYTO_B, s(200, 200, 200, 200, 200, 200, 200, 200, 200), f -> "/q/health/ready");
     }
 
     private static int[] s(int... statuses) {

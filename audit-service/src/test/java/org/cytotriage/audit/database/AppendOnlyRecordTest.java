@@ -38,7 +38,7 @@ class AppendOnlyRecordTest {
 
     private static final List<String> RECORD = List.of("cases", "images", "predictions", "explanations", "diagnoses", "dead_letters",
             "redrives", "disagreements", "disagreement_reviews", "audit_samples", "audit_sample_cases", "model_cards",
-            "retraining_requests", "model_publications");
+            "retraining_requests", "model_publications", "model_changes", "shadow_predictions", "change_approvals", "change_decisions");
 
     /** The service's pool: it connects as the service's role, as it does in production. */
     @Inject

@@ -12,10 +12,12 @@ import jakarta.persistence.EntityManager;
 
 import org.apache.avro.Schema;
 import org.cytotriage.events.FieldLimits;
+import org.cytotriage.events.v1.ChangeDecision;
 import org.cytotriage.events.v1.DeadLetter;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ModelChange;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.RetrainingRequested;
@@ -82,6 +84,28 @@ class ColumnsHoldEventFieldsTest {
         keep(RetrainingRequested.getClassSchema(), "reason", "retraining_requests.reason");
         keep(RetrainingRequested.getClassSchema(), "liveModel.name", "retraining_requests.model_name");
         keep(RetrainingRequested.getClassSchema(), "liveModel.version", "retraining_requests.model_version");
+        keep(ModelChange.getClassSchema(), "eventId", "model_changes.event_id");
+        keep(ModelChange.getClassSchema(), "requestId", "model_changes.request_id");
+        keep(ModelChange.getClassSchema(), "parent.name", "model_changes.model_name");
+        keep(ModelChange.getClassSchema(), "parent.version", "model_changes.parent_version");
+        keep(ModelChange.getClassSchema(), "parent.sha256", "model_changes.parent_sha256");
+        keep(ModelChange.getClassSchema(), "detail", "model_changes.detail");
+        keep(ChangeDecision.getClassSchema(), "eventId", "change_decisions.event_id");
+        keep(ChangeDecision.getClassSchema(), "model", "change_decisions.model_name", "change_approvals.model_name");
+        keep(ChangeDecision.getClassSchema(), "version", "change_decisions.model_version", "change_approvals.model_version",
+                "model_changes.candidate_version");
+        keep(ChangeDecision.getClassSchema(), "requestId", "change_decisions.request_id");
+        keep(ChangeDecision.getClassSchema(), "approvals.role", "change_approvals.role");
+        keep(ChangeDecision.getClassSchema(), "approvals.subject", "change_approvals.subject", "change_decisions.decided_by_subject");
+        keep(ChangeDecision.getClassSchema(), "approvals.username", "change_approvals.username", "change_decisions.decided_by");
+        keep(ChangeDecision.getClassSchema(), "approvals.note", "change_approvals.note", "change_decisions.note");
+        keep(PredictionMade.getClassSchema(), "eventId", "shadow_predictions.event_id");
+        keep(PredictionMade.getClassSchema(), "imageId", "shadow_predictions.image_id");
+        keep(PredictionMade.getClassSchema(), "caseId", "shadow_predictions.case_id");
+        keep(PredictionMade.getClassSchema(), "hospitalId", "shadow_predictions.hospital_id");
+        keep(PredictionMade.getClassSchema(), "model.name", "shadow_predictions.model_name");
+        keep(PredictionMade.getClassSchema(), "model.version", "shadow_predictions.model_version");
+        keep(PredictionMade.getClassSchema(), "model.sha256", "shadow_predictions.model_sha256", "model_changes.candidate_sha256");
         for (String field : List.of("eventId", "service", "sourceTopic", "sourceKey", "sourceEventId", "imageId", "caseId",
                 "hospitalId", "reason", "errorClass")) {
             keep(DeadLetter.getClassSchema(), field, "dead_letters." + field.replaceAll("([A-Z])", "_$1").toLowerCase());
@@ -113,7 +137,9 @@ class ColumnsHoldEventFieldsTest {
             "predictions.predicted_group", "explanations.explained_group", "diagnoses.bethesda", "diagnoses.treatment_group",
             "dead_letters.redriven_by", "dead_letters.redrive_event_id", "dead_letters.redriven_by_subject",
             // The prediction set's groups joined (at most "BENIGN,INDETERMINATE,MALIGNANT"), and the verdict's reasons a line each (text).
-            "predictions.prediction_set", "predictions.assessment_reasons");
+            "predictions.prediction_set", "predictions.assessment_reasons",
+            // The change ledger's step (a ChangeStep symbol), a shadow prediction's group, a decision's kind; the jsonb columns are not strings.
+            "model_changes.step", "shadow_predictions.predicted_group", "change_decisions.kind");
 
     @Test
     void everyStringColumnOfTheTablesThatKeepEventsIsComparedHere() {
@@ -121,7 +147,8 @@ class ColumnsHoldEventFieldsTest {
         List<?> columns = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
                 select table_name || '.' || column_name from information_schema.columns
                 where table_schema = current_schema() and data_type in ('character varying', 'text')
-                  and table_name in ('cases', 'images', 'predictions', 'explanations', 'diagnoses', 'dead_letters')""", String.class)
+                  and table_name in ('cases', 'images', 'predictions', 'explanations', 'diagnoses', 'dead_letters', 'model_changes',
+                                     'shadow_predictions', 'change_approvals', 'change_decisions')""", String.class)
                 .getResultList());
         assertThat(columns).isNotEmpty().allSatisfy(column -> assertThat(kept.contains(column) || AUDITS_OWN.contains(column))
                 .as("%s is filled from an event field named in KEPT_IN, or is audit's own", column).isTrue());
@@ -136,8 +163,18 @@ class ColumnsHoldEventFieldsTest {
         return rows.isEmpty() ? null : (Object[]) rows.get(0);
     }
 
+    /** The record a field holds: itself, its array's items, or its union's branch that is not null. */
+    private static Schema recordOf(Schema schema) {
+        return switch (schema.getType()) {
+            case ARRAY -> recordOf(schema.getElementType());
+            case UNION -> recordOf(schema.getTypes().stream().filter(branch -> branch.getType() != Schema.Type.NULL).findFirst().orElseThrow());
+            default -> schema;
+        };
+    }
+
     private static void keep(Schema event, String field, String... columns) {
-        KEPT_IN.put(event.getName() + "." + field, List.of(columns));
+        KEPT_IN.merge(event.getName() + "." + field, List.of(columns),
+                (earlier, more) -> java.util.stream.Stream.concat(earlier.stream(), more.stream()).toList());
     }
 
     /** The schema's bound of "Event.path.to.field". */
@@ -151,11 +188,13 @@ class ColumnsHoldEventFieldsTest {
             case "ModelPublished" -> ModelPublished.getClassSchema();
             case "RetrainingRequested" -> RetrainingRequested.getClassSchema();
             case "DeadLetter" -> DeadLetter.getClassSchema();
+            case "ModelChange" -> ModelChange.getClassSchema();
+            case "ChangeDecision" -> ChangeDecision.getClassSchema();
             default -> throw new IllegalArgumentException(event);
         };
         String[] path = qualified.substring(event.length() + 1).split("\\.");
         for (int i = 0; i < path.length - 1; i++) {
-            schema = schema.getField(path[i]).schema();
+            schema = recordOf(schema.getField(path[i]).schema());
         }
         return FieldLimits.maxLength(schema, path[path.length - 1]).orElseThrow();
     }

@@ -18,12 +18,17 @@ import org.apache.avro.specific.SpecificRecord;
 import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.ChangeStep;
 import org.cytotriage.events.v1.DiagnosisRecorded;
 import org.cytotriage.events.v1.ExplanationReady;
+import org.cytotriage.events.v1.GateCriterion;
+import org.cytotriage.events.v1.GateReport;
 import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ModelChange;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
+import org.cytotriage.events.v1.RetrainingDataset;
 import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.infra.ModelReleases;
 import org.cytotriage.infra.RealInfraTestResource;
@@ -119,6 +124,39 @@ class PoisonCorpusTest {
         corpus.send();
 
         assertRefusedOnceAndRecordedAtBounds(corpus, "select count(*) from diagnoses where event_id = ?1", DiagnosisRecorded.class);
+        assertLiveAndReady();
+    }
+
+    @Test
+    void everyBadModelChangeAndShadowPredictionBecomesOneDeadLetterAndTheRestIsRecorded() {
+        ModelChange change = ModelChange.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+                .setRequestId(UUID.randomUUID().toString()).setParent(AuditEvents.MODEL)
+                .setCandidate(ModelRef.newBuilder(AuditEvents.MODEL).setVersion("9.9.10").build()).setStep(ChangeStep.QUEUED)
+                .setDetail("gate passed").setRecipe(java.util.Map.of("epochs", "3"))
+                .setDataset(RetrainingDataset.newBuilder().setManifestSha256("d".repeat(64)).setImages(10).setTrainImages(6)
+                        .setValidationImages(2).setHeldOutImages(2).setUnusable(0).setSplitSeed(1).build())
+                .setGate(GateReport.newBuilder().setPlan("plan 1").setPlanSha256("a".repeat(64)).setPassed(true)
+                        .setCriteria(List.of(GateCriterion.newBuilder().setName("macro-F1").setDataset("held-out").setCandidate(0.8)
+                                .setEstimate(0.01).setLower(-0.02).setUpper(0.04).setBound(-0.05).setPassed(true).setRule("not worse")
+                                .build())).build())
+                .build();
+        PoisonCorpus changes = new PoisonCorpus(infra, Topics.MODEL_CHANGES).common(change, diagnosis("case-c"), c -> {
+            c.setEventId(UUID.randomUUID().toString());
+            return c;
+        });
+        PredictionMade shadow = AuditEvents.prediction("case-poison-shadow", "hospital-p", UUID.randomUUID().toString(),
+                ModelRef.newBuilder(AuditEvents.MODEL).setVersion("9.9.10").build(), Instant.now(), 0.2, 0.3, 0.5, false);
+        PoisonCorpus shadows = new PoisonCorpus(infra, Topics.SHADOW_PREDICTIONS).common(shadow, diagnosis("case-s"), p -> {
+            p.setEventId(UUID.randomUUID().toString());
+            p.setImageId(UUID.randomUUID().toString());
+            return p;
+        });
+
+        changes.send();
+        shadows.send();
+
+        assertRefusedOnceAndRecordedAtBounds(changes, "select count(*) from model_changes where event_id = ?1", ModelChange.class);
+        assertRefusedOnceAndRecordedAtBounds(shadows, "select count(*) from shadow_predictions where event_id = ?1", PredictionMade.class);
         assertLiveAndReady();
     }
 

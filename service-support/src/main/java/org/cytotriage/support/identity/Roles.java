@@ -14,6 +14,13 @@ public final class Roles {
     public static final String AUDITOR = "auditor";
     /** Model cards, retraining requests and drift across hospitals; never patient images. */
     public static final String ML_ENGINEER = "ml-engineer";
+    /**
+     * Approves model releases clinically (the clinical half of a retrained candidate's two approvals,
+     * beside an ML engineer's), and may ask for a rollback; sees the shadow comparison of a candidate
+     * (of its hospitals) and the model change records. Nothing else new: its cases, diagnoses and
+     * audit reports come with the cytopathologist or auditor role, where the account has one.
+     */
+    public static final String CYTOPATHOLOGIST_LEAD = "cytopathologist-lead";
     /** Operations: dead letters and their re-drive, every hospital's processing status. */
     public static final String ADMIN = "admin";
 

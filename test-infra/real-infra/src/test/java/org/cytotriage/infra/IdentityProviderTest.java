@@ -58,7 +58,8 @@ class IdentityProviderTest {
         assertThat(claims.get("preferred_username").asText()).isEqualTo("t.auditor.cytopathologist@hospital-x+hospital-y");
         // Of the product's roles exactly these (Keycloak adds its own default roles, which no service reads).
         assertThat(JSON.convertValue(claims.at("/realm_access/roles"), String[].class))
-                .filteredOn(role -> List.of("scanner", "cytopathologist", "auditor", "ml-engineer", "admin", "monitoring").contains(role))
+                .filteredOn(role -> List.of("scanner", "cytopathologist", "cytopathologist-lead", "auditor", "ml-engineer", "admin", "monitoring")
+                        .contains(role))
                 .containsExactlyInAnyOrder("auditor", "cytopathologist");
         assertThat(JSON.convertValue(claims.get("hospitals"), String[].class)).containsExactlyInAnyOrder("hospital-x", "hospital-y");
     }
