@@ -1,5 +1,8 @@
 package org.cytotriage.localstack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import org.cytotriage.core.release.ModelRelease;
 import org.cytotriage.events.registry.SchemaRegistration;
 import org.cytotriage.infra.FreePorts;
 import org.cytotriage.infra.IdentityProvider;
@@ -21,17 +25,17 @@ import org.cytotriage.infra.RealInfrastructure;
 
 /**
  * The whole system on one machine, no Docker: Kafka, the schema registry and PostgreSQL from the
- * project's own builds, then the four services from their packaged jars. {@link #main} also sends
+ * project's own builds, then the five services from their packaged jars. {@link #main} also sends
  * demo images through it and keeps running until Ctrl-C.
  */
 public final class LocalStack implements AutoCloseable {
 
     /** The documented ports of the services when run by hand; tests use free ports instead. */
     static final Map<String, Integer> FIXED_PORTS = Map.of("ingest-service", 8081, "inference-service", 8082,
-            "explain-service", 8083, "audit-service", 8084);
+            "explain-service", 8083, "audit-service", 8084, "retraining-worker", 8085);
 
     static final List<String> ALL_SERVICES = List.of("ingest-service", "inference-service", "explain-service",
-            "audit-service");
+            "audit-service", "retraining-worker");
 
     /**
      * Which services run, how many processes of each, and environment added to every service's
@@ -95,9 +99,19 @@ public final class LocalStack implements AutoCloseable {
         // The services register no schema (production's setting): the deploy step registers the build's first.
         SchemaRegistration.register(infra.registry().apiUrl(), KafkaBroker.ADMIN, infra.registry().password(KafkaBroker.ADMIN));
         environment.put("IMAGE_STORE_DIR", infra.workDirectory().resolve("image-store").toString());
-        environment.put("MODEL_DIR", root.resolve("models/thyroideffi-basic").toString());
-        environment.put("MODEL_DIRS", String.join(",", root.resolve("models/thyroideffi-basic").toString(),
-                root.resolve("models/thyroideffi-premium").toString(), root.resolve("models/mobilenetv2-160").toString()));
+        // The shipped models, staged under the model root as a deployment's volume holds them: releases
+        // (the retraining worker's candidates, a rollback signing a version again) write there, never in models/.
+        Path live = stageModels(root.resolve("models"), infra.modelRoot().resolve("live"));
+        environment.put("MODEL_DIR", live.resolve("thyroideffi-basic").toString());
+        environment.put("MODEL_DIRS", String.join(",", live.resolve("thyroideffi-basic").toString(),
+                live.resolve("thyroideffi-premium").toString(), live.resolve("mobilenetv2-160").toString()));
+        environment.put("MODEL_ROOT", infra.modelRoot().toString());
+        environment.put("CYTOTRIAGE_RELEASE_KEYS", ModelRelease.encoded(infra.releaseKey().getPublic()));
+        // The retraining worker: the stack's release key (as a deployment's secret), training/ and the change-control plan.
+        environment.put("RELEASE_KEY_FILE", ModelRelease.writeKey(infra.releaseKey(), infra.workDirectory().resolve("release-key")).toString());
+        environment.put("TRAINING_DIR", root.resolve("training").toString());
+        environment.put("RETRAINING_PLAN", root.resolve("change-control/retraining-plan.json").toString());
+        environment.put("RETRAINING_WORK_DIR", infra.workDirectory().resolve("retraining").toString());
         // audit-service works as a role that may only read and append its record; migrations run as the owner.
         environment.put("DB_URL", infra.postgres().jdbcUrl());
         environment.put("DB_USER", infra.serviceDatabaseRole());
@@ -190,7 +204,7 @@ public final class LocalStack implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int demoImages = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 6;
         boolean exitAfterDemo = List.of(args).contains("--exit");
-        System.out.println("CytoTriage local stack: starting Kafka, Apicurio Registry, PostgreSQL and the four services...");
+        System.out.println("CytoTriage local stack: starting Kafka, Apicurio Registry, PostgreSQL, Keycloak and the five services...");
         LocalStack stack = start(true);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
         System.out.printf("Up in %.1f s (Kafka %s, registry %s, PostgreSQL %s)%n", stack.startupTime().toMillis() / 1000.0,
@@ -212,6 +226,23 @@ public final class LocalStack implements AutoCloseable {
             new CountDownLatch(1).await();
         }
         System.exit(0);
+    }
+
+    /** A copy of the shipped model directories (and the reference images their reference vectors name) under {@code live}. */
+    private static Path stageModels(Path models, Path live) {
+        try (Stream<Path> files = Files.walk(models)) {
+            for (Path from : files.toList()) {
+                Path to = live.resolve(models.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else if (!Files.exists(to) && !from.getFileName().toString().equals(ModelRelease.FILE)) {
+                    Files.copy(from, to);
+                }
+            }
+            return live;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the models under " + live, e);
+        }
     }
 
     private static byte[] randomBytes(int count) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -114,10 +115,13 @@ final class RetrainingFixture {
         try (Admin admin = Admin.create(RealInfrastructure.shared().kafka().adminConfig())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("retraining-worker")
                     .partitionsToOffsetAndMetadata().get();
-            TopicPartition partition = new TopicPartition(Topics.RETRAINING, 0);
-            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
-            OffsetAndMetadata at = committed.get(partition);
-            return at != null && at.offset() >= end;
+            int partitions = admin.describeTopics(List.of(Topics.RETRAINING)).allTopicNames().get().get(Topics.RETRAINING).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(Topics.RETRAINING, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                    || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the worker's offsets", e);
         }
