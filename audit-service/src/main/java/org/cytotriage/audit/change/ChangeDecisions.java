@@ -111,11 +111,13 @@ class ChangeDecisions {
                 previous = taken.get(i);
             }
         }
-        if (previous == null) {
+        // Before the first release taken, the version the services were configured with was live: the
+        // one that made the predictions before it.
+        String target = previous != null ? previous.modelVersion : configuredBefore(model, live);
+        if (target == null) {
             throw new ProblemException(CONFLICT, "no-earlier-version", "No earlier version", model + " " + live.modelVersion
-                    + " is the only version of it ever taken: there is none to go back to");
+                    + " is the only version of it ever live: there is none to go back to");
         }
-        String target = previous.modelVersion;
         // Decided after the live version was taken (both by the database's clock), and not carried out: that version is still live.
         for (ChangeDecisionRecord earlier : ChangeDecisionRecord.ofModel(model)) {
             if (ChangeDecisionRecord.ROLLBACK.equals(earlier.kind) && earlier.modelVersion.equals(target)
@@ -128,6 +130,15 @@ class ChangeDecisions {
         // The event's approvals name who asked for it.
         ChangeRecordView.Approval asked = new ChangeRecordView.Approval(role, who.subject(), who.username(), note, now);
         return DecisionView.of(decide(ChangeDecisionRecord.ROLLBACK, model, target, null, who, note, now, List.of(asked)));
+    }
+
+    private String configuredBefore(String model, ModelPublicationRecord live) {
+        @SuppressWarnings("unchecked")
+        List<String> versions = entityManager.createNativeQuery("""
+                select model_version from predictions where model_name = ?1 and model_version <> ?2 and predicted_at < ?3
+                order by predicted_at desc limit 1""", String.class)
+                .setParameter(1, model).setParameter(2, live.modelVersion).setParameter(3, live.recordedAt).getResultList();
+        return versions.isEmpty() ? null : versions.get(0);
     }
 
     private ChangeDecisionRecord decide(String kind, String model, String version, String requestId, Actor who, String note, Instant now,
