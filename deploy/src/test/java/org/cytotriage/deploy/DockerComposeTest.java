@@ -11,12 +11,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /** docker-compose.yml, read as Compose reads it (anchors and merge keys resolved), held to the services' configuration. */
 class DockerComposeTest {
 
-    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service");
+    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service",
+            "retraining-worker");
 
     private static Map<String, Map<String, Object>> services;
 
@@ -24,13 +26,16 @@ class DockerComposeTest {
     @SuppressWarnings("unchecked")
     static void read() throws IOException {
         try (Reader reader = Files.newBufferedReader(ServiceConfiguration.ROOT.resolve("docker-compose.yml"))) {
-            Map<String, Object> compose = new Yaml().load(reader);
+            // Compose refuses a key given twice in one mapping; SnakeYAML would keep the last one silently.
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Map<String, Object> compose = new Yaml(options).load(reader);
             services = (Map<String, Map<String, Object>>) compose.get("services");
         }
     }
 
     @Test
-    void runsTheFourServicesAndTheirInfrastructure() {
+    void runsTheServicesAndTheirInfrastructure() {
         assertThat(services).containsKeys("kafka", "registry", "postgres").containsKeys(SERVICES.toArray(String[]::new));
         assertThat((String) services.get("registry").get("image")).as("Apicurio Registry 3.x").startsWith("apicurio/apicurio-registry:3.");
         String version = System.getProperty("project.version", "0.1.0-SNAPSHOT");

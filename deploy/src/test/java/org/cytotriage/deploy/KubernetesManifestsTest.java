@@ -38,7 +38,8 @@ import io.kubernetes.client.openapi.models.V1Service;
 class KubernetesManifestsTest {
 
     private static final Path BASE = ServiceConfiguration.ROOT.resolve("deploy/kubernetes/base");
-    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service");
+    private static final List<String> SERVICES = List.of("ingest-service", "inference-service", "explain-service", "audit-service",
+            "retraining-worker");
     private static final Map<String, Validator> SCHEMAS = Map.of(
             "Namespace", V1Namespace::validateJsonElement, "ConfigMap", V1ConfigMap::validateJsonElement,
             "Secret", V1Secret::validateJsonElement, "PersistentVolumeClaim", V1PersistentVolumeClaim::validateJsonElement,
@@ -193,6 +194,63 @@ class KubernetesManifestsTest {
                 .isEqualTo(Files.readString(BASE.resolve("../../../identity/keycloak/cytotriage-realm.json")));
         Map<String, Object> pod = (Map<String, Object>) path(RESOURCES.get("Deployment/keycloak"), "spec", "template", "spec");
         assertThat(pod.toString()).contains("keycloak-realm").contains("--import-realm").contains("keycloak-secrets");
+    }
+
+    /**
+     * The retraining worker follows deploy's copy of the change-control plan (identical to the
+     * project's), mounted from a generated ConfigMap where its RETRAINING_PLAN points; it is the one
+     * pod that writes the models volume (every other mount of it is read-only), one replica replaced
+     * by Recreate, and its release key is the operator's Secret.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRetrainingWorkerFollowsTheProjectsPlanAndIsTheOnlyWriterOfTheModels() throws IOException {
+        assertThat(Files.readString(BASE.resolve("change-control/retraining-plan.json")))
+                .as("deploy's copy of change-control/retraining-plan.json")
+                .isEqualTo(Files.readString(ServiceConfiguration.ROOT.resolve("change-control/retraining-plan.json")));
+        List<Map<String, Object>> generated = (List<Map<String, Object>>) kustomization.get("configMapGenerator");
+        assertThat(generated).anySatisfy(map -> assertThat(map).containsEntry("name", "retraining-plan")
+                .containsEntry("files", List.of("change-control/retraining-plan.json")));
+
+        Map<String, Object> worker = RESOURCES.get("Deployment/retraining-worker");
+        assertThat(path(worker, "spec", "replicas")).isEqualTo(1);
+        assertThat(path(worker, "spec", "strategy", "type")).isEqualTo("Recreate");
+        Map<String, Object> pod = (Map<String, Object>) path(worker, "spec", "template", "spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        Map<String, String> env = new LinkedHashMap<>();
+        ((List<Map<String, String>>) container.get("env")).forEach(variable -> env.put(variable.get("name"), variable.get("value")));
+        ServiceConfiguration configuration = ServiceConfiguration.of("retraining-worker");
+        env.keySet().forEach(variable -> assertThat(configuration.reads(variable)).as(variable).isTrue());
+        Map<String, String> mounts = new LinkedHashMap<>();
+        ((List<Map<String, Object>>) container.get("volumeMounts")).forEach(m -> mounts.put((String) m.get("name"), (String) m.get("mountPath")));
+        assertThat(env.get("RETRAINING_PLAN")).isEqualTo(mounts.get("retraining-plan") + "/retraining-plan.json");
+        assertThat(env.get("RELEASE_KEY_FILE")).startsWith(mounts.get("release-key") + "/").endsWith(".key");
+        assertThat(env.get("RETRAINING_WORK_DIR")).isEqualTo(mounts.get("retraining-work"));
+        assertThat(mounts.get("models")).isEqualTo(((Map<String, String>) RESOURCES.get("ConfigMap/cytotriage-config").get("data")).get("MODEL_ROOT"));
+        assertThat(pod.toString()).contains("secretName=cytotriage-release-key").contains("claimName=retraining-work}")
+                .contains("name=retraining-plan}");
+        assertThat(RESOURCES).containsKey("PersistentVolumeClaim/retraining-work");
+        assertThat((List<String>) path(RESOURCES.get("PersistentVolumeClaim/models"), "spec", "accessModes")).containsExactly("ReadWriteMany");
+
+        for (var resource : RESOURCES.entrySet()) {
+            if (!resource.getKey().startsWith("Deployment/") || resource.getKey().equals("Deployment/retraining-worker")) {
+                continue;
+            }
+            Map<String, Object> other = (Map<String, Object>) path(resource.getValue(), "spec", "template", "spec");
+            for (Map<String, Object> volume : (List<Map<String, Object>>) other.getOrDefault("volumes", List.of())) {
+                Map<String, Object> claim = (Map<String, Object>) volume.get("persistentVolumeClaim");
+                if (claim != null && "models".equals(claim.get("claimName"))) {
+                    assertThat(claim.get("readOnly")).as("%s mounts the models read-only", resource.getKey()).isEqualTo(true);
+                }
+            }
+            for (Map<String, Object> c : (List<Map<String, Object>>) other.get("containers")) {
+                for (Map<String, Object> mount : (List<Map<String, Object>>) c.getOrDefault("volumeMounts", List.of())) {
+                    if ("models".equals(mount.get("name"))) {
+                        assertThat(mount.get("readOnly")).as("%s mounts the models read-only", resource.getKey()).isEqualTo(true);
+                    }
+                }
+            }
+        }
     }
 
     /**
