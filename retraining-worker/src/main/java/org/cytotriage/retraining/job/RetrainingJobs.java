@@ -100,6 +100,9 @@ public class RetrainingJobs {
         Outcome outcome;
         try {
             outcome = train(request, parent, workspace);
+        } catch (TrainingProcess.InterruptedException e) {
+            // Stopped with the worker, not failed: no outcome, so the request (unacknowledged) is trained after the restart.
+            throw e;
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             log.record(ChangeMapper.step(requestId, parent, "JOB_FAILED", reason, now()).build());

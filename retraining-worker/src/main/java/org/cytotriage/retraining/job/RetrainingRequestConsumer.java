@@ -33,7 +33,18 @@ public class RetrainingRequestConsumer {
     @Incoming(Topics.RETRAINING)
     public CompletionStage<Void> onRequest(ConsumerRecord<String, RetrainingRequested> record) {
         RetrainingRequested request = IncomingRecords.payload(record, RetrainingRequested.class);
-        return CompletableFuture.runAsync(() -> jobs.take(request), runner);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runner.execute(() -> {
+            try {
+                jobs.take(request);
+                done.complete(null);
+            } catch (TrainingProcess.InterruptedException e) {
+                // Left unacknowledged on purpose: the offset is not committed, and the request comes again.
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     @PreDestroy

@@ -26,6 +26,13 @@ public final class TrainingProcess {
     private TrainingProcess() {
     }
 
+    /** Thrown when the worker is stopping: the job did not end, and its request is to be taken again. */
+    public static final class InterruptedException extends RuntimeException {
+        InterruptedException(String message) {
+            super(message);
+        }
+    }
+
     /** Thrown when the process ends with another status than 0: the reason is the log's tail. */
     public static final class FailedException extends RuntimeException {
         FailedException(String message) {
@@ -50,10 +57,10 @@ public final class TrainingProcess {
                 while (!process.waitFor(500, TimeUnit.MILLISECONDS)) {
                     read = handOn(progress, read, onProgress);
                 }
-            } catch (InterruptedException e) {
+            } catch (java.lang.InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
-                throw new FailedException(module + " interrupted");
+                throw new InterruptedException(module + " stopped with the worker");
             }
             handOn(progress, read, onProgress);
             if (process.exitValue() != 0) {
