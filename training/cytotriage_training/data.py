@@ -94,10 +94,11 @@ def lesion_coverage(mask_path: Path) -> tuple[torch.Tensor, torch.Tensor]:
     return tiles.mean(dim=(1, 2, 3)), cells
 
 
-def load_split(directory: Path, split: str, limit: int | None = None) -> Split:
-    cases = [c for c in read_cases(directory) if c.split == split][:limit]
+def load_split(directory: Path, split: str | None, limit: int | None = None) -> Split:
+    """The cases of ``split`` (None: every row of labels.csv), in file order, at most ``limit``."""
+    cases = [c for c in read_cases(directory) if split is None or c.split == split][:limit]
     if not cases:
-        raise ValueError(f"no {split} cases in {directory}")
+        raise ValueError(f"no {split + ' ' if split else ''}cases in {directory}")
     pixels = torch.empty((len(cases), 3, CANVAS_HEIGHT, CANVAS_WIDTH), dtype=torch.uint8)
     coverage = torch.zeros((len(cases), TILE_ROWS * TILE_COLS))
     cells = torch.zeros((len(cases), VIEW_COUNT, FEATURE_CELLS, FEATURE_CELLS))

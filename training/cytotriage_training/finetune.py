@@ -3,7 +3,7 @@
     cd training && /usr/bin/python3 -B -m cytotriage_training.finetune --parent DIR --data DIR --out DIR --version V
         [--epochs 3] [--batch 16] [--lr 3e-4] [--tile-share 0.4] [--localisation 0.5] [--seed 20261207]
         [--threads 2] [--limit N] [--references 2] [--lineage FILE.json] [--progress FILE.jsonl]
-        [--heldout-split heldout]
+        [--heldout-split heldout] [--report NAME=DIR[:SPLIT] ...]
 
 ``--parent`` is a model directory (model.onnx, model-card.json, reference.json): Basic
 (thyroideffi-basic) or the MobileNetV2 variant; Premium (13 views) is refused with exit status 2.
@@ -17,6 +17,10 @@ statistics); AdamW with a one-cycle learning rate peaking at ``--lr``; the losse
 Basic stage (tiles and the localisation loss only where a mask exists). Epoch 0 is the parent: the
 epoch with the best validation macro-F1 is kept, the parent's weights when no epoch beats them.
 The temperature is refitted on the validation split; the held-out split gives the card's metrics.
+Each ``--report NAME=DIR[:SPLIT]`` measures the exported candidate (refitted temperature) on another
+dataset's split (every row without SPLIT) into ``metrics.NAME``, the block the shipped cards have per
+test site: ``--report siteA=REFERENCE`` gives a released candidate the drift reference audit-service
+reads from ``metrics.siteA``.
 
 Writes into ``--out`` (created; must be absent or empty): model.onnx (the parent's interface),
 weights.pt (the state_dict a later fine-tune starts from), reference.json with its images under
@@ -49,6 +53,7 @@ REFUSED = 2
 PARITY_TOLERANCE = 1e-4
 WEIGHTS_FILE = "weights.pt"
 REFERENCES_DIR = "references"
+HELD_OUT = "heldOut"  # the card's metrics key of the retraining dataset's held-out split
 SCHEDULE = f"AdamW (weight decay {loop.WEIGHT_DECAY}), one-cycle learning rate, {loop.WARM_UP:.0%} warm-up"
 
 
@@ -91,7 +96,38 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--lineage", type=Path, help="JSON object copied into the card's lineage")
     p.add_argument("--progress", type=Path, help="JSON lines file of the run's stages, flushed per line")
     p.add_argument("--heldout-split", default="heldout", help="the split that measures the candidate")
+    p.add_argument("--report", type=report_request, action="append", default=[], metavar="NAME=DIR[:SPLIT]",
+                   help="also measure the candidate on DIR's SPLIT (default: every row) into the card's metrics.NAME, "
+                        "e.g. siteA=REFERENCE_DIR (audit-service's drift reference); repeatable")
     return p.parse_args(argv)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportRequest:
+    """``--report NAME=DIR[:SPLIT]``: metrics.NAME from the split (None: every row) of the dataset in DIR."""
+    name: str
+    directory: Path
+    split: str | None
+
+
+def report_request(value: str) -> ReportRequest:
+    name, equals, rest = value.partition("=")
+    if not equals or not name.strip() or not rest:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=DIR[:SPLIT]")
+    directory, colon, split = rest.rpartition(":")
+    if not colon or not split or "/" in split:  # no split, or a colon inside the directory's path
+        directory, split = rest, None
+    return ReportRequest(name.strip(), Path(directory), split)
+
+
+def check_reports(requests: list[ReportRequest]) -> None:
+    """Before any training: distinct names other than heldOut, and each split has cases."""
+    names = [r.name for r in requests]
+    if HELD_OUT in names or len(set(names)) != len(names):
+        raise ValueError(f"--report names must be distinct and not {HELD_OUT}: {names}")
+    for r in requests:
+        if not any(r.split is None or c.split == r.split for c in data.read_cases(r.directory)):
+            raise ValueError(f"--report {r.name}: no {r.split + ' ' if r.split else ''}cases in {r.directory}")
 
 
 class Progress:
@@ -251,8 +287,10 @@ def candidate_card(parent_card: dict, args, *, temperature: float, temperature_m
         "training": training,
         "metrics": reports,
         "lineage": lineage,
-        "notes": f"Fine-tuned from {parent_card['name']} {parent_card['version']} on a retraining dataset; the "
-                 "metrics are on its held-out split.",
+        "notes": f"Fine-tuned from {parent_card['name']} {parent_card['version']} on a retraining dataset; "
+                 "metrics.heldOut is its held-out split"
+                 + "".join(f", metrics.{r.name} {r.directory.name}" + (f":{r.split}" if r.split else "")
+                           for r in args.report) + ".",
         "intendedUse": f"{NOTICE}. Demonstration only.",
         "label": NOTICE,
         "createdAt": cards.now(),
@@ -313,6 +351,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     torch.manual_seed(args.seed)
     parent_card = read_json(args.parent / "model-card.json")
     architecture = architecture_of(parent_card)
+    check_reports(args.report)
     prepare_out(args.out)
     log(f"{NOTICE}: fine-tuning {parent_card['name']} {parent_card['version']} on {args.data}")
 
@@ -334,7 +373,11 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
     progress("exporting")
     temperature, temperature_method = refit_temperature(architecture.logits(net, validation), validation, parent_card)
-    reports = {"heldOut": calibrating.report(architecture.logits(net, heldout), heldout, temperature)} if heldout else {}
+    reports = {HELD_OUT: calibrating.report(architecture.logits(net, heldout), heldout, temperature)} if heldout else {}
+    for request in args.report:
+        split = data.load_split(request.directory, request.split, args.limit)
+        reports[request.name] = calibrating.report(architecture.logits(net, split), split, temperature)
+        del split
     log(f"temperature {temperature:.3f}; " + calibrating.summary(reports))
     export(net, architecture, args.parent, args.out)
     write_references(net, architecture, heldout or validation, args, temperature, parent_card["name"])

@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from cytotriage_training import basic, cards, data, finetune, reconstruct
+from cytotriage_training import basic, calibration, cards, data, finetune, reconstruct
 from cytotriage_training.export import ExportWrapper, GroupedNet, export_onnx, sha256_of
 
 # (split, bethesda, group): hospital cases, without generator seed or lesion mask.
@@ -153,3 +153,59 @@ def test_a_validation_split_classified_without_error_keeps_the_parents_temperatu
     # One error, and the NLL has a minimum again: it is fitted.
     temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [2.0, 0, 1.0]]), split, parent)
     assert temperature != 0.9 and method.startswith("temperature scaling")
+
+
+SHIPPED_CARD = Path(__file__).resolve().parents[2] / "models" / "thyroideffi-basic" / "model-card.json"
+
+
+@pytest.fixture(scope="module")
+def reported(world):
+    """A fine-tune that also reports on a second dataset (every row) and on the retraining dataset's held-out split."""
+    root, dataset, parent = world
+    other = write_dataset(root / "reference-set")
+    out = root / "candidates" / "reported"
+    status = finetune.main(["--parent", str(parent), "--data", str(dataset), "--out", str(out), "--version", "9.9.11",
+                            "--epochs", "1", "--batch", "4", "--lr", "1e-3", "--report", f"siteA={other}",
+                            "--report", f"again={dataset}:heldout"])
+    return status, out, other
+
+
+def test_report_puts_the_candidates_metrics_on_each_named_dataset_where_the_shipped_cards_have_them(reported):
+    status, out, other = reported
+    assert status == 0
+    card = json.loads((out / "model-card.json").read_text())
+    site = card["metrics"]["siteA"]
+    # The shipped card's block, less what profile adds later (assessability, conformal): audit-service's DriftReference reads it.
+    shipped = json.loads(SHIPPED_CARD.read_text())["metrics"]["siteA"]
+    assert set(site) == set(shipped) - {"assessability", "conformal"}
+    assert set(site["predictionDistribution"]) == set(shipped["predictionDistribution"])
+    assert site["cases"] == len(CASES) and sum(site["predictionDistribution"]["predictedMix"].values()) == pytest.approx(1)
+    # The exported weights with the refitted temperature, on every row of the other dataset.
+    net = GroupedNet()
+    net.load_state_dict(torch.load(out / "weights.pt"))
+    split = data.load_split(other, None)
+    expected = calibration.report(basic.logits(net.eval(), split), split, card["calibration"]["temperature"])
+    assert site["macroF1"] == pytest.approx(expected["macroF1"]) and site["confusion"] == expected["confusion"]
+    for key in ("predictedMix", "confidenceShares"):
+        assert site["predictionDistribution"][key] == pytest.approx(expected["predictionDistribution"][key])
+    # NAME=DIR:SPLIT takes that split only: the held-out split again gives metrics.heldOut.
+    assert card["metrics"]["again"] == card["metrics"]["heldOut"]
+
+
+def test_a_report_without_cases_or_named_heldOut_stops_the_run_before_training(world, tmp_path, capsys):
+    _, dataset, parent = world
+    for report in (f"siteA={dataset}:test", f"heldOut={dataset}"):
+        out = tmp_path / report.split("=")[0]
+        status = finetune.main(["--parent", str(parent), "--data", str(dataset), "--out", str(out), "--version", "x",
+                                "--report", report])
+        assert status == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert "no test cases" in err and "not heldOut" in err
+
+
+def test_report_requests_parse_name_directory_and_optional_split():
+    assert finetune.report_request("siteA=/data/ref") == finetune.ReportRequest("siteA", Path("/data/ref"), None)
+    assert finetune.report_request("siteB=/data/b:test") == finetune.ReportRequest("siteB", Path("/data/b"), "test")
+    assert finetune.report_request("x=/odd:dir/ref") == finetune.ReportRequest("x", Path("/odd:dir/ref"), None)
+    with pytest.raises(Exception):
+        finetune.report_request("/data/ref")
