@@ -101,6 +101,8 @@ class RetrainingLoopTest {
         assertThat(card.at("/lineage/manifestSha256").asText()).isEqualTo(request.getManifestRef().getSha256());
         assertThat(card.at("/training/parent/sha256").asText()).isEqualTo(request.getLiveModel().getSha256());
         assertThat(card.at("/label").asText()).isEqualTo("NOT FOR CLINICAL USE");
+        assertThat(card.at("/metrics/siteA/macroF1").isNumber()).as("site A figures on the reference set: the drift reference once live")
+                .isTrue();
 
         // Shadow: new images get the candidate's prediction on the shadow topic, and after the plan's three the trial ends.
         List<RetrainingFixture.Image> fresh = RetrainingFixture.confirmedImages(store, 1, 900);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.core.bethesda.TreatmentGroup;
@@ -23,9 +22,7 @@ import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.ModelOutput;
 import org.cytotriage.retraining.dataset.CaseSplit;
 import org.cytotriage.synthetic.LesionMask;
-import org.cytotriage.synthetic.Site;
 import org.cytotriage.synthetic.SyntheticCase;
-import org.cytotriage.synthetic.SyntheticCytologyGenerator;
 
 /**
  * The candidate against the live model, by the plan's criteria, on the same images: the locked
@@ -82,41 +79,24 @@ public final class CandidateGate {
 
     /** Generates the reference set, scores it with both models, and returns the sha256 of its images (the lock). */
     private String scoreReference(LoadedModel live, LoadedModel candidate, List<Scored> scored) {
-        ChangePlan.Reference spec = plan.reference();
-        if (!SyntheticCytologyGenerator.VERSION.equals(spec.generator())) {
-            throw new IllegalStateException("the plan's reference set is " + spec.generator() + ", this worker generates "
-                    + SyntheticCytologyGenerator.VERSION + ": a new generator needs a new plan");
-        }
-        SyntheticCytologyGenerator generator = new SyntheticCytologyGenerator();
-        SplittableRandom seeds = new SplittableRandom(spec.seed());
+        ReferenceSet reference = new ReferenceSet(plan.reference());
         MessageDigest lock = Sha256.digest();
-        List<BethesdaCategory> categories = referenceCategories(spec.casesPerGroup());
-        for (int start = 0; start < categories.size(); start += BATCH) {
-            List<byte[]> jpegs = new ArrayList<>();
+        List<ReferenceSet.Entry> entries = reference.entries();
+        for (int start = 0; start < entries.size(); start += BATCH) {
+            List<BufferedImage> images = new ArrayList<>();
             List<LesionMask> masks = new ArrayList<>();
-            List<BethesdaCategory> truths = categories.subList(start, Math.min(categories.size(), start + BATCH));
-            for (BethesdaCategory category : truths) {
-                SyntheticCase c = generator.generate(seeds.nextLong(), category, Site.parse(spec.site()));
+            List<BethesdaCategory> truths = new ArrayList<>();
+            for (ReferenceSet.Entry entry : entries.subList(start, Math.min(entries.size(), start + BATCH))) {
+                SyntheticCase c = reference.generate(entry);
                 byte[] jpeg = c.jpegBytes();
                 lock.update(jpeg);
-                jpegs.add(jpeg);
+                images.add(ImageDecoder.decode(jpeg));
                 masks.add(c.mask());
+                truths.add(entry.category());
             }
-            score(live, candidate, jpegs.stream().map(ImageDecoder::decode).toList(), truths, masks, scored);
+            score(live, candidate, images, truths, masks, scored);
         }
         return Sha256.hex(lock);
-    }
-
-    /** Every group equally, the indeterminate ones cycling through Bethesda I, III, IV and V. */
-    static List<BethesdaCategory> referenceCategories(int perGroup) {
-        List<BethesdaCategory> categories = new ArrayList<>();
-        BethesdaCategory[] indeterminate = {BethesdaCategory.I, BethesdaCategory.III, BethesdaCategory.IV, BethesdaCategory.V};
-        for (int i = 0; i < perGroup; i++) {
-            categories.add(BethesdaCategory.II);
-            categories.add(indeterminate[i % indeterminate.length]);
-            categories.add(BethesdaCategory.VI);
-        }
-        return categories;
     }
 
     private List<Scored> scoreHeldOut(LoadedModel live, LoadedModel candidate, Path dataset) {

@@ -26,6 +26,7 @@ import org.cytotriage.retraining.dataset.RetrainingDataset;
 import org.cytotriage.retraining.gate.CandidateGate;
 import org.cytotriage.retraining.gate.ChangePlan;
 import org.cytotriage.retraining.gate.GateResult;
+import org.cytotriage.retraining.gate.ReferenceSet;
 import org.cytotriage.retraining.models.KnownModels;
 import org.cytotriage.retraining.shadow.ShadowTrials;
 import org.cytotriage.retraining.stream.ChangeLog;
@@ -156,7 +157,10 @@ public class RetrainingJobs {
         lineageFields.put("planSha256", plan.sha256());
         lineageFields.put("recipe", recipe);
         write(lineage, lineageFields);
-        fineTune(requestId, parent, live.directory(), dataset.directory(), candidate, version, recipe, lineage, workspace);
+        // The candidate's site A figures (the drift reference audit-service reads once it is live) on the plan's reference set.
+        Path reference = new ReferenceSet(plan.reference()).write(config.workDirectory().resolve("reference-set")
+                .resolve(plan.sha256().substring(0, 16)));
+        fineTune(requestId, parent, live.directory(), dataset.directory(), reference, candidate, version, recipe, lineage, workspace);
         profile(candidate, dataset.directory(), workspace);
 
         ModelCard card = ModelCard.read(candidate);
@@ -188,12 +192,13 @@ public class RetrainingJobs {
         return recipe;
     }
 
-    private void fineTune(String requestId, Model parent, Path liveDirectory, Path dataset, Path candidate, String version,
+    private void fineTune(String requestId, Model parent, Path liveDirectory, Path dataset, Path reference, Path candidate, String version,
             Map<String, String> recipe, Path lineage, Path workspace) {
         List<String> arguments = new ArrayList<>(List.of("--parent", liveDirectory.toAbsolutePath().toString(),
                 "--data", dataset.toAbsolutePath().toString(), "--out", candidate.toAbsolutePath().toString(), "--version", version,
                 "--epochs", recipe.get("epochs"), "--lr", recipe.get("learningRate"), "--batch", recipe.get("batch"),
                 "--tile-share", recipe.get("tileShare"), "--seed", recipe.get("seed"), "--threads", String.valueOf(config.threads()),
+                "--report", "siteA=" + reference.toAbsolutePath(),
                 "--lineage", lineage.toAbsolutePath().toString(), "--progress", workspace.resolve("progress.jsonl").toAbsolutePath().toString()));
         config.limit().ifPresent(limit -> arguments.addAll(List.of("--limit", String.valueOf(limit))));
         TrainingProcess.run(config.python(), config.trainingDirectory(), "cytotriage_training.finetune", arguments,
