@@ -21,6 +21,8 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.As;
+import org.cytotriage.audit.AuditEvents;
+import org.cytotriage.audit.casefile.PredictionRecord;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ChangeDecision;
 import org.cytotriage.events.v1.ChangeDecisionKind;
@@ -215,6 +217,23 @@ class ChangeControlTest {
         As.auditor("hospital-a").get("/api/v1/models/" + name + "/changes").then().statusCode(200)
                 .body("kind", contains("PUBLICATION_TAKEN", "PUBLICATION_TAKEN", "PUBLICATION_TAKEN", "ROLLBACK"))
                 .body("[3].version", equalTo("1.1.0"));
+    }
+
+    @Test
+    void aRollbackBeforeAnyOtherReleaseGoesBackToTheVersionTheServicesWereConfiguredWith() throws IOException {
+        String name = unique("configured");
+        String caseId = "case-" + name;
+        String imageId = UUID.randomUUID().toString();
+        writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, "hospital-a", imageId, "sha256/ab/" + imageId, T0));
+        writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, "hospital-a", imageId, ChangeEvents.model(name, "0.9.0"), T0,
+                0.7, 0.2, 0.1, false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> PredictionRecord.count("imageId", imageId)) == 1);
+        publish(name, "1.0.0", T0.plusSeconds(60));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> As.mlEngineer().get("/api/v1/models/" + name + "/history").then()
+                .body("size()", equalTo(1)));
+
+        rollback(As.mlEngineer(), name).then().statusCode(201).body("kind", equalTo("ROLLBACK")).body("version", equalTo("0.9.0"));
     }
 
     private static Response approve(RequestSpecification as, String name, String version, String role) {
