@@ -132,7 +132,7 @@ class RetrainingEndToEndTest {
     private static JsonPath awaitJob(Duration within, String token, String... steps) {
         return await().atMost(within).pollInterval(Duration.ofSeconds(2)).until(() -> given().auth().oauth2(token)
                 .get(stack.url("audit-service") + "/api/v1/retraining/jobs?model=" + MODEL).then().statusCode(200).extract().jsonPath()
-                .setRootPath("[0]"), job -> List.of(steps).contains(job.getString("step")));
+                .setRootPath("[0]"), job -> job.getString("step") != null && List.of(steps).contains(job.getString("step")));
     }
 
     /** The model version each inference replica reports live (its readiness check). */
