@@ -103,6 +103,7 @@ class RetrainingLoopTest {
         assertThat(card.at("/label").asText()).isEqualTo("NOT FOR CLINICAL USE");
         assertThat(card.at("/metrics/siteA/macroF1").isNumber()).as("site A figures on the reference set: the drift reference once live")
                 .isTrue();
+        assertThat(card.at("/metrics/siteA/assessability").isObject()).as("with the share the candidate assesses there").isTrue();
 
         // Shadow: new images get the candidate's prediction on the shadow topic, and after the plan's three the trial ends.
         List<RetrainingFixture.Image> fresh = RetrainingFixture.confirmedImages(store, 1, 900);

@@ -38,8 +38,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import picocli.CommandLine;
-
 /**
  * One retraining request, start to verdict: the dataset from its manifest, the fine-tune as a job,
  * the candidate's refitted profile, and the gate. Each step is published as it happens (ChangeLog).
@@ -161,7 +159,7 @@ public class RetrainingJobs {
         Path reference = new ReferenceSet(plan.reference()).write(config.workDirectory().resolve("reference-set")
                 .resolve(plan.sha256().substring(0, 16)));
         fineTune(requestId, parent, live.directory(), dataset.directory(), reference, candidate, version, recipe, lineage, workspace);
-        profile(candidate, dataset.directory(), workspace);
+        profile(candidate, dataset.directory(), reference, workspace);
 
         ModelCard card = ModelCard.read(candidate);
         Model made = new Model(card.name(), card.version(), card.sha256());
@@ -216,10 +214,12 @@ public class RetrainingJobs {
      * The candidate's assessability profile and conformal thresholds, refitted as every shipped model's
      * were: the services' runtime measures the candidate on the job's data, training/ fits them.
      */
-    private void profile(Path candidate, Path dataset, Path workspace) {
+    private void profile(Path candidate, Path dataset, Path reference, Path workspace) {
         Path dumps = workspace.resolve("profiles");
-        int status = new CommandLine(new ProfileCommand()).execute("--model=" + candidate.toAbsolutePath(),
-                "--data=train=" + dataset.toAbsolutePath() + ":train+val,heldOut=" + dataset.toAbsolutePath() + ":heldout",
+        // siteA: the reference set, so the card's site A figures carry the assessed share the drift reference reads too.
+        int status = ProfileCommand.run("--model=" + candidate.toAbsolutePath(),
+                "--data=train=" + dataset.toAbsolutePath() + ":train+val,heldOut=" + dataset.toAbsolutePath() + ":heldout,siteA="
+                        + reference.toAbsolutePath() + ":test",
                 "--threads=" + config.threads(), "--out=" + dumps.toAbsolutePath());
         if (status != 0) {
             throw new IllegalStateException("profiling the candidate in " + candidate + " ended with status " + status);
