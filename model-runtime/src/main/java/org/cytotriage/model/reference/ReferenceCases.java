@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A model directory's {@code reference.json}, written by {@code training/} ({@code cytotriage_training.train},
- * {@code .train_variant}, {@code .finetune}): a few synthetic test cases with PyTorch's outputs, against which the Java inference and explain paths are checked.
+ * {@code .train_variant}, {@code .finetune}): a few synthetic test cases with PyTorch's outputs, against which the
+ * Java inference and explain paths are checked.
  *
  * @param temperature the calibration temperature PyTorch applied to the reference probabilities
  */
