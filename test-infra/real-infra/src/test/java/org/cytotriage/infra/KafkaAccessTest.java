@@ -36,14 +36,19 @@ import org.junit.jupiter.api.Test;
 class KafkaAccessTest {
 
     private static final KafkaAccess ACCESS = KafkaAccess.ofProject();
-    private static final Set<String> SERVICES = Set.of("ingest-service", "inference-service", "explain-service", "audit-service");
+    private static final Set<String> SERVICES = Set.of("ingest-service", "inference-service", "explain-service", "audit-service",
+            "retraining-worker");
+    /** Who may publish a model: the release command, and the retraining worker carrying out audit-service's decisions. */
+    private static final Set<String> RELEASERS = Set.of("model-release", "retraining-worker");
     private static final String MODELS = "fnab.models";
 
     @Test
-    void theTableNamesEveryServiceAndTheReleaseCommandAndOnlyTheReleaseCommandWritesTheModelsTopic() {
+    void theTableNamesEveryServiceAndTheReleaseCommandAndOnlyTheReleasersWriteTheModelsTopic() {
         assertThat(ACCESS.principals()).containsAll(SERVICES).contains("model-release");
         assertThat(ACCESS.principals()).allSatisfy(principal -> assertThat(ACCESS.topics(principal, AclOperation.WRITE).contains(MODELS))
-                .as(principal + " writes " + MODELS).isEqualTo(principal.equals("model-release")));
+                .as(principal + " writes " + MODELS).isEqualTo(RELEASERS.contains(principal)));
+        assertThat(ACCESS.principals()).allSatisfy(principal -> assertThat(ACCESS.topics(principal, AclOperation.WRITE)
+                .contains("fnab.model-decisions")).as(principal + " writes fnab.model-decisions").isEqualTo(principal.equals("audit-service")));
     }
 
     @Test
