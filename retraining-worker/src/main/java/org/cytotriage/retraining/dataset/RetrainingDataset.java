@@ -20,10 +20,14 @@ import org.cytotriage.core.imagestore.ImageStore;
  * and split by case. Confirmed hospital images have no generator seed and no lesion mask; the site
  * column holds the hospital.
  */
-public record RetrainingDataset(Path directory, Map<String, List<ConfirmedImage>> splits, List<String> unusable) {
+public record RetrainingDataset(Path directory, Map<String, List<RetrainingDataset.Entry>> splits, List<String> unusable) {
+
+    /** A manifest entry as written: its image file in the dataset. */
+    public record Entry(ConfirmedImage image, Path file) {
+    }
 
     public static RetrainingDataset write(Path directory, List<ConfirmedImage> manifest, CaseSplit split, ImageStore store) {
-        Map<String, List<ConfirmedImage>> splits = new TreeMap<>();
+        Map<String, List<Entry>> splits = new TreeMap<>();
         List<String> unusable = new ArrayList<>();
         try {
             Files.createDirectories(directory.resolve("images"));
@@ -39,7 +43,7 @@ public record RetrainingDataset(Path directory, Map<String, List<ConfirmedImage>
                     String file = "images/" + image.imageId() + extension;
                     Files.write(directory.resolve(file), bytes.get());
                     String part = split.of(image.caseKey());
-                    splits.computeIfAbsent(part, k -> new ArrayList<>()).add(image);
+                    splits.computeIfAbsent(part, k -> new ArrayList<>()).add(new Entry(image, directory.resolve(file)));
                     labels.write(String.join(",", file, part, image.bethesda().name(), image.bethesda().group().name(),
                             image.hospitalId(), "", "") + "\n");
                 }
@@ -54,7 +58,7 @@ public record RetrainingDataset(Path directory, Map<String, List<ConfirmedImage>
         return splits.getOrDefault(split, List.of()).size();
     }
 
-    public List<ConfirmedImage> images(String split) {
+    public List<Entry> images(String split) {
         return splits.getOrDefault(split, List.of());
     }
 

@@ -3,7 +3,6 @@ package org.cytotriage.retraining.gate;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,6 +20,7 @@ import org.cytotriage.model.reference.ReferenceCases;
 import org.cytotriage.model.run.LoadedModel;
 import org.cytotriage.model.run.ModelOutput;
 import org.cytotriage.retraining.dataset.CaseSplit;
+import org.cytotriage.retraining.dataset.RetrainingDataset;
 import org.cytotriage.synthetic.LesionMask;
 import org.cytotriage.synthetic.SyntheticCase;
 
@@ -43,7 +43,7 @@ public final class CandidateGate {
         this.threads = threads;
     }
 
-    public GateResult evaluate(Path liveDirectory, Path candidateDirectory, Path dataset) {
+    public GateResult evaluate(Path liveDirectory, Path candidateDirectory, RetrainingDataset dataset) {
         try (LoadedModel live = LoadedModel.load(liveDirectory, threads);
                 LoadedModel candidate = LoadedModel.load(candidateDirectory, threads)) {
             List<Scored> reference = new ArrayList<>();
@@ -99,30 +99,21 @@ public final class CandidateGate {
         return Sha256.hex(lock);
     }
 
-    private List<Scored> scoreHeldOut(LoadedModel live, LoadedModel candidate, Path dataset) {
+    private List<Scored> scoreHeldOut(LoadedModel live, LoadedModel candidate, RetrainingDataset dataset) {
         List<Scored> scored = new ArrayList<>();
+        List<RetrainingDataset.Entry> heldOut = dataset.images(CaseSplit.HELD_OUT);
         try {
-            List<String> rows = Files.readAllLines(dataset.resolve("labels.csv"), StandardCharsets.UTF_8);
-            List<BufferedImage> images = new ArrayList<>();
-            List<BethesdaCategory> truths = new ArrayList<>();
-            for (String row : rows.subList(1, rows.size())) {
-                String[] columns = row.split(",", -1);
-                if (!columns[1].equals(CaseSplit.HELD_OUT)) {
-                    continue;
+            for (int start = 0; start < heldOut.size(); start += BATCH) {
+                List<BufferedImage> images = new ArrayList<>();
+                List<BethesdaCategory> truths = new ArrayList<>();
+                for (RetrainingDataset.Entry entry : heldOut.subList(start, Math.min(heldOut.size(), start + BATCH))) {
+                    images.add(ImageDecoder.decode(Files.readAllBytes(entry.file())));
+                    truths.add(entry.image().bethesda());
                 }
-                images.add(ImageDecoder.decode(Files.readAllBytes(dataset.resolve(columns[0]))));
-                truths.add(BethesdaCategory.valueOf(columns[2]));
-                if (images.size() == BATCH) {
-                    score(live, candidate, images, truths, null, scored);
-                    images.clear();
-                    truths.clear();
-                }
-            }
-            if (!images.isEmpty()) {
                 score(live, candidate, images, truths, null, scored);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the held-out cases in " + dataset, e);
+            throw new UncheckedIOException("cannot read the held-out cases in " + dataset.directory(), e);
         }
         return scored;
     }

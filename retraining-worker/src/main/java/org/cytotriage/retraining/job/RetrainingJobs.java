@@ -165,7 +165,7 @@ public class RetrainingJobs {
         Model made = new Model(card.name(), card.version(), card.sha256());
         log.record(ChangeMapper.withCandidate(requestId, parent, made, "EVALUATING", "judging " + version + " against " + parent.version()
                 + " on the locked reference set and " + summary.heldOut() + " held-out confirmed images under " + plan.label(), now()));
-        GateResult gate = new CandidateGate(plan, config.threads()).evaluate(live.directory(), candidate, dataset.directory());
+        GateResult gate = new CandidateGate(plan, config.threads()).evaluate(live.directory(), candidate, dataset);
         log.record(ChangeMapper.gate(requestId, parent, made, gate, now()));
         if (gate.passed()) {
             shadow.start(requestId, parent, made, candidate, plan.shadow().images(), plan.shadow().days());

@@ -1,11 +1,11 @@
 package org.cytotriage.retraining.models;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,7 +28,8 @@ public class KnownModels implements PublishedModels {
     public record Known(Path directory, ModelCard card) {
     }
 
-    private final Map<String, NavigableMap<String, Known>> models = new ConcurrentHashMap<>();
+    /** Written by the publications' consumer, read by the jobs and the releases: every access holds the lock. */
+    private final Map<String, NavigableMap<String, Known>> models = new HashMap<>();
 
     KnownModels(RetrainingConfig config) {
         config.modelDirectories().forEach(directory -> add(directory, ModelCard.read(directory)));
@@ -46,7 +47,7 @@ public class KnownModels implements PublishedModels {
     }
 
     @Override
-    public Optional<String> newestVersion(String modelName) {
+    public synchronized Optional<String> newestVersion(String modelName) {
         return Optional.ofNullable(models.get(modelName)).filter(m -> !m.isEmpty()).map(NavigableMap::lastKey);
     }
 
@@ -55,7 +56,7 @@ public class KnownModels implements PublishedModels {
         return find(model.getName(), model.getVersion()).filter(k -> k.card().sha256().equals(model.getSha256())).isPresent();
     }
 
-    public Optional<Known> find(String name, String version) {
+    public synchronized Optional<Known> find(String name, String version) {
         return Optional.ofNullable(models.get(name)).map(m -> m.get(version));
     }
 

@@ -1,7 +1,9 @@
 package org.cytotriage.retraining.shadow;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,6 +47,8 @@ public class ShadowRunner {
     private final MutinyEmitter<PredictionMade> shadow;
     private final ReviewRule review;
     private final double coverage;
+    /** Per candidate (name and version), its thresholds at the plan's coverage: read once, not on every image. */
+    private final Map<String, ConformalSets> sets = new ConcurrentHashMap<>();
 
     ShadowRunner(ShadowTrials trials, ImageFetcher fetcher, @Channel(Topics.SHADOW_PREDICTIONS) MutinyEmitter<PredictionMade> shadow,
             RetrainingJobs jobs) {
@@ -82,7 +86,8 @@ public class ShadowRunner {
                 .get(0);
         double[] p = output.probabilities(model.card().calibration().temperature());
         int best = Calibration.argmax(p);
-        Set<TreatmentGroup> set = ConformalSets.of(model.card(), coverage).of(p);
+        Set<TreatmentGroup> set = sets.computeIfAbsent(model.card().name() + " " + model.card().version(),
+                k -> ConformalSets.of(model.card(), coverage)).of(p);
         return ShadowMapper.toEvent(image, model.card(), p, best, review.flags(output.verdict(), set, p[best]),
                 (System.nanoTime() - start) / 1e6, output.verdict(), set, coverage);
     }

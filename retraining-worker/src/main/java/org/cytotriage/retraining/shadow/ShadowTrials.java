@@ -27,10 +27,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The candidates in shadow, at most one per model, kept in the work directory (a trial survives a
- * restart, with its count) and their loaded networks. A trial whose days are up ends with the next
- * image that comes. Starting and completing a trial are steps of
- * the change ledger.
+ * The candidates in shadow, at most one per model, and their loaded networks. The trials are kept in
+ * memory, read from the work directory once at start and written there on every change (a trial
+ * survives a restart, with its count): the image consumer asks on every image and must not ask the
+ * disk. A trial whose days are up ends with the next image that comes. Starting and completing a
+ * trial are steps of the change ledger.
  */
 @ApplicationScoped
 public class ShadowTrials {
@@ -42,11 +43,21 @@ public class ShadowTrials {
     private final ChangeLog log;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, LoadedModel> loaded = new HashMap<>();
+    /** By model name. */
+    private final Map<String, ShadowTrial> trials = new HashMap<>();
 
     ShadowTrials(RetrainingConfig config, ChangeLog log) {
         this.directory = config.workDirectory().resolve("shadow");
         this.threads = config.threads();
         this.log = log;
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> files = Files.list(directory)) {
+                files.filter(f -> f.toString().endsWith(".json")).map(ShadowTrials::read)
+                        .forEach(trial -> trials.put(trial.candidate().name(), trial));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the shadow trials in " + directory, e);
+            }
+        }
     }
 
     public synchronized void start(String requestId, Model parent, Model candidate, Path candidateDirectory, int images, int days) {
@@ -62,14 +73,7 @@ public class ShadowTrials {
 
     /** The trials running now. */
     public synchronized List<ShadowTrial> running() {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.toString().endsWith(".json")).map(ShadowTrials::read).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the shadow trials in " + directory, e);
-        }
+        return List.copyOf(trials.values());
     }
 
     /** The trial's network, loaded once. */
@@ -79,7 +83,8 @@ public class ShadowTrials {
 
     /** Counts one shadow prediction; a trial that is then complete ends, and says so in the ledger. */
     public synchronized void counted(ShadowTrial trial) {
-        Optional<ShadowTrial> current = find(trial.candidate().name()).filter(t -> t.candidate().equals(trial.candidate()));
+        Optional<ShadowTrial> current = Optional.ofNullable(trials.get(trial.candidate().name()))
+                .filter(t -> t.candidate().equals(trial.candidate()));
         if (current.isEmpty()) {
             return;
         }
@@ -99,15 +104,11 @@ public class ShadowTrials {
                         + ": the comparison with the live model is in audit-service; it awaits approval", now));
         try {
             Files.deleteIfExists(file(trial.candidate().name()));
+            trials.remove(trial.candidate().name());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot end the shadow trial of " + trial.candidate().name(), e);
         }
         close(trial.candidate().name());
-    }
-
-    private Optional<ShadowTrial> find(String model) {
-        Path file = file(model);
-        return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
     }
 
     private void save(ShadowTrial trial) {
@@ -117,6 +118,7 @@ public class ShadowTrials {
             JSON.writeValue(temporary.toFile(), trial);
             Files.move(temporary, file(trial.candidate().name()), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
+            trials.put(trial.candidate().name(), trial);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the shadow trial of " + trial.candidate().name(), e);
         }
