@@ -9,13 +9,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import org.cytotriage.core.bethesda.BethesdaCategory;
 import org.cytotriage.infra.Logins;
 import org.cytotriage.synthetic.Site;
+import org.cytotriage.synthetic.GeneratorSettings;
 import org.cytotriage.synthetic.SyntheticCytologyGenerator;
+import org.cytotriage.synthetic.dataset.DatasetPlan;
+import org.cytotriage.synthetic.dataset.DatasetSpec;
+import org.cytotriage.synthetic.dataset.OutputFormat;
+import org.cytotriage.synthetic.dataset.PlannedCase;
+import org.cytotriage.synthetic.dataset.SplitFractions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,16 +32,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * model on them under the change-control plan, its gate judges the candidate, the candidate runs in
  * shadow while both hospitals send new cases, and the shadow comparison on the newly confirmed cases
  * of each hospital shows what the candidate would change; an ML engineer and a cytopathologist lead
- * approve, and it goes live. {@code ./run-retraining-demo [cases per hospital, default 150]}.
+ * approve, and it goes live. Before and after, the same independent smears of each site (300 each,
+ * the seeds {@code training/}'s measurements use) are sent to two test hospitals and diagnosed, so
+ * audit-service's own metrics compare the live model and the released one on identical images.
+ * {@code ./run-retraining-demo [site B cases, default 600] [site A cases, default 200]}.
  */
 public final class RetrainingDemo {
 
     private static final String MODEL = "thyroideffi-basic";
     private static final String SITE_A = "hospital-site-a";
     private static final String SITE_B = "hospital-site-b";
-    private static final List<BethesdaCategory> MIX = List.of(BethesdaCategory.II, BethesdaCategory.VI, BethesdaCategory.III,
-            BethesdaCategory.II, BethesdaCategory.VI, BethesdaCategory.V, BethesdaCategory.II, BethesdaCategory.VI, BethesdaCategory.IV,
-            BethesdaCategory.I);
+    private static final String TEST_A = "test-site-a";
+    private static final String TEST_B = "test-site-b";
+    /** The independent sets: as {@code synthetic-cytology --count 300 --seed 7001 --site A|B} writes them. */
+    private static final int TEST_CASES = 300;
+    private static final long TEST_SEED = 7001;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -53,35 +62,46 @@ public final class RetrainingDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        int cases = args.length > 0 ? Integer.parseInt(args[0]) : 150;
+        int siteB = args.length > 0 ? Integer.parseInt(args[0]) : 600;
+        int siteA = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         System.out.println("CytoTriage retraining demo (synthetic data, NOT FOR CLINICAL USE): starting the local stack...");
         LocalStack stack = LocalStack.start(LocalStack.Layout.everything(true)
+                // The trigger shown is the performance drop, judged once every case is confirmed (so the
+                // manifest holds them all); drift on the class mix is not what this demo is about.
+                .withEnvironment("CYTOTRIAGE_AUDIT_DRIFT_MIN_PREDICTIONS", "1000000")
+                .withEnvironment("CYTOTRIAGE_AUDIT_DRIFT_MIN_CONFIRMED_CASES", String.valueOf(siteA + siteB))
+                .withEnvironment("CYTOTRIAGE_AUDIT_DRIFT_MAX_MACRO_F1_DROP", "0.05")
                 .withEnvironment("CYTOTRIAGE_AUDIT_RETRAINING_CHECK_EVERY", "10s")
                 .withEnvironment("CYTOTRIAGE_AUDIT_DRIFT_REFRESH_EVERY", "2s"));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "retraining-demo-shutdown"));
-        new RetrainingDemo(stack, System.out).run(cases);
+        new RetrainingDemo(stack, System.out).run(siteB, siteA);
         System.exit(0);
     }
 
-    void run(int cases) throws Exception {
+    void run(int siteB, int siteA) throws Exception {
         Instant begin = Instant.now();
-        out.printf("1. %d confirmed cases at %s (site A smears) and %d at %s (site B smears)%n", cases, SITE_A, cases, SITE_B);
-        List<String> sent = new ArrayList<>();
-        sent.addAll(sendAndConfirm(SITE_A, Site.SITE_A, cases, 100_000));
-        sent.addAll(sendAndConfirm(SITE_B, Site.SITE_B, cases, 200_000));
+        String live = liveVersion();
+        out.printf("1. %d confirmed cases at %s (site B smears) and %d at %s (site A smears); %s %s is live%n", siteB, SITE_B, siteA,
+                SITE_A, MODEL, live);
+        sendAndConfirm(SITE_B, "confirmed", smears(Site.SITE_B, siteB, 8101));
+        sendAndConfirm(SITE_A, "confirmed", smears(Site.SITE_A, siteA, 8102));
         for (String hospital : List.of(SITE_A, SITE_B)) {
-            JsonNode metrics = json.readTree(get("/api/v1/audit/metrics?hospital=" + hospital, auditor(hospital))).get("metrics");
+            JsonNode metrics = metrics(hospital, live);
             out.printf("   live model at %s: macro-F1 %.3f on %d confirmed cases%n", hospital, metrics.get("macroF1").asDouble(),
                     metrics.get("cases").asInt());
         }
 
-        out.println("2. audit-service checks the live model's triggers (drift, performance) and asks for retraining");
+        out.println("2. audit-service checks the live model's triggers and asks for retraining (this demo: a macro-F1 drop of 0.05"
+                + " on every confirmed case)");
         JsonNode job = awaitJob(Duration.ofMinutes(5), "QUEUED", "PREPARING_DATA", "TRAINING", "EVALUATING", "GATE_PASSED", "GATE_FAILED",
                 "JOB_FAILED", "SHADOW_STARTED");
         out.printf("   request %s: %s (%s)%n", job.get("requestId").asText(), job.get("trigger").asText(), job.get("reason").asText());
 
-        out.println("3. the retraining worker trains, judges and (if passed) puts the candidate in shadow");
-        Instant training = Instant.now();
+        out.printf("3. meanwhile, the live model on independent smears: %d per site at %s and %s, diagnosed (after the request:"
+                + " not in its manifest)%n", TEST_CASES, TEST_A, TEST_B);
+        sendIndependentSets("live");
+        out.println("4. the retraining worker trains, judges and (if passed) puts the candidate in shadow");
+        Instant training = job.path("startedAt").isTextual() ? Instant.parse(job.get("startedAt").asText()) : Instant.now();
         String last = "";
         while (true) {
             job = awaitJob(Duration.ofMinutes(90), "PREPARING_DATA", "TRAINING", "EVALUATING", "GATE_PASSED", "GATE_FAILED", "JOB_FAILED",
@@ -96,7 +116,8 @@ public final class RetrainingDemo {
             }
             Thread.sleep(2000);
         }
-        out.printf("   job took %d s (training, profiling and the gate) on this machine%n", Duration.between(training, Instant.now()).toSeconds());
+        out.printf("   job took %d s (data, training, profiling and the gate) on this machine%n",
+                Duration.between(training, Instant.now()).toSeconds());
         String candidate = job.path("candidateVersion").asText(null);
         if (candidate != null) {
             printGate(candidate);
@@ -107,9 +128,9 @@ public final class RetrainingDemo {
         }
 
         // The plan's shadow is 200 images: 100 new cases from each hospital.
-        out.println("4. shadow: both hospitals send 100 new cases each; the candidate predicts them beside the live model");
-        sendAndConfirm(SITE_A, Site.SITE_A, 100, 300_000);
-        sendAndConfirm(SITE_B, Site.SITE_B, 100, 400_000);
+        out.println("5. shadow: both hospitals send 100 new cases each; the candidate predicts them beside the live model");
+        sendAndConfirm(SITE_A, "shadow", smears(Site.SITE_A, 100, 8201));
+        sendAndConfirm(SITE_B, "shadow", smears(Site.SITE_B, 100, 8202));
         awaitJob(Duration.ofMinutes(10), "SHADOW_COMPLETED");
         out.println("   site           cases   live macro-F1   candidate macro-F1");
         for (String hospital : List.of(SITE_A, SITE_B)) {
@@ -121,7 +142,7 @@ public final class RetrainingDemo {
                     shadow.get("compared").asInt());
         }
 
-        out.println("5. an ML engineer and a cytopathologist lead approve; the release goes live on inference");
+        out.println("6. an ML engineer and a cytopathologist lead approve; the release goes live on inference");
         approve(logins.person(Set.of("ml-engineer"), List.of()), candidate);
         approve(logins.person(Set.of("cytopathologist-lead"), List.of(SITE_B)), candidate);
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
@@ -130,29 +151,43 @@ public final class RetrainingDemo {
         }
         out.printf("   inference serves %s %s; the change record: %s/changes.html (model %s, version %s)%n", MODEL, liveVersion(),
                 stack.url("audit-service"), MODEL, candidate);
+
+        out.printf("7. the released model on the same independent smears (new cases at %s and %s)%n", TEST_A, TEST_B);
+        sendIndependentSets("released");
+        printComparison(live, candidate);
         out.printf("Done in %d s. Roll back with one action on the changes page, or POST /api/v1/models/%s/rollback.%n",
                 Duration.between(begin, Instant.now()).toSeconds(), MODEL);
     }
 
-    private List<String> sendAndConfirm(String hospital, Site site, int cases, long seed) throws Exception {
+    /** The cases {@code synthetic-cytology --count n --seed seed --site site} writes (every split). */
+    private static List<PlannedCase> smears(Site site, int count, long seed) {
+        return DatasetPlan.of(new DatasetSpec(count, seed, site, OutputFormat.JPEG, SplitFractions.DEFAULT, DatasetSpec.DEFAULT_SPLIT_SEED,
+                GeneratorSettings.defaults()));
+    }
+
+    private void sendIndependentSets(String round) throws Exception {
+        sendAndConfirm(TEST_A, round, smears(Site.SITE_A, TEST_CASES, TEST_SEED));
+        sendAndConfirm(TEST_B, round, smears(Site.SITE_B, TEST_CASES, TEST_SEED));
+    }
+
+    /** Uploads each smear as a case of the hospital, waits for its prediction and records its synthetic truth as the diagnosis. */
+    private void sendAndConfirm(String hospital, String round, List<PlannedCase> smears) throws Exception {
+        Site site = hospital.endsWith("site-b") ? Site.SITE_B : Site.SITE_A;
         String scanner = logins.person(Set.of("scanner"), List.of(hospital));
         List<String> caseIds = new ArrayList<>();
-        List<BethesdaCategory> truths = new ArrayList<>();
-        for (int i = 0; i < cases; i++) {
-            BethesdaCategory truth = MIX.get(i % MIX.size());
-            String caseId = hospital + "-" + seed + "-" + i;
+        for (PlannedCase smear : smears) {
+            String caseId = hospital + "-" + round + "-" + smear.seed();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(stack.url("ingest-service") + "/api/v1/cases/" + caseId
                     + "/images")).header("Content-Type", "image/jpeg").header("Authorization", "Bearer " + scanner)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(generator.generate(seed + i, truth, site).jpegBytes())).build(),
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(generator.generate(smear.seed(), smear.category(), site).jpegBytes())).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
                 throw new IllegalStateException("ingest refused a demo image: " + accepted.statusCode() + " " + accepted.body());
             }
             caseIds.add(caseId);
-            truths.add(truth);
         }
         String cytopathologist = logins.person(Set.of("cytopathologist"), List.of(hospital));
-        for (int i = 0; i < cases; i++) {
+        for (int i = 0; i < smears.size(); i++) {
             String path = "/api/v1/cases/" + caseIds.get(i);
             Instant deadline = Instant.now().plusSeconds(180);
             while (!json.readTree(get(path, cytopathologist)).at("/images/0").hasNonNull("prediction")) {
@@ -161,10 +196,29 @@ public final class RetrainingDemo {
                 }
                 Thread.sleep(200);
             }
-            post(path + "/diagnoses", json.createObjectNode().put("bethesdaCategory", truths.get(i).name())
+            post(path + "/diagnoses", json.createObjectNode().put("bethesdaCategory", smears.get(i).category().name())
                     .put("comment", "demo: the synthetic truth").toString(), cytopathologist, 201);
         }
-        return caseIds;
+    }
+
+    /** audit-service's metrics of each version at the test hospitals, and the goal: the site B gap halved, site A kept. */
+    private void printComparison(String live, String released) throws Exception {
+        double liveA = metrics(TEST_A, live).get("macroF1").asDouble();
+        double liveB = metrics(TEST_B, live).get("macroF1").asDouble();
+        double newA = metrics(TEST_A, released).get("macroF1").asDouble();
+        double newB = metrics(TEST_B, released).get("macroF1").asDouble();
+        out.println("   model                          site A macro-F1   site B macro-F1   gap (A - B)");
+        out.printf("   %-30s %15.3f   %15.3f   %11.3f%n", live + " (live before)", liveA, liveB, liveA - liveB);
+        out.printf("   %-30s %15.3f   %15.3f   %11.3f%n", released + " (released)", newA, newB, newA - newB);
+        boolean halved = newA - newB <= (liveA - liveB) / 2;
+        boolean kept = Math.abs(newA - liveA) <= 0.01;
+        out.printf("   goal: the gap at least halved (%s: %.3f -> %.3f) and site A within 0.01 of the live model (%s: %+.3f)%n",
+                halved ? "met" : "NOT met", liveA - liveB, newA - newB, kept ? "met" : "NOT met", newA - liveA);
+    }
+
+    private JsonNode metrics(String hospital, String version) throws Exception {
+        return json.readTree(get("/api/v1/audit/metrics?hospital=" + hospital + "&model=" + MODEL + "&version=" + version, auditor(hospital)))
+                .get("metrics");
     }
 
     private void printGate(String candidate) throws Exception {

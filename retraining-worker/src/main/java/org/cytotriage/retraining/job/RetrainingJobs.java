@@ -38,6 +38,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * One retraining request, start to verdict: the dataset from its manifest, the fine-tune as a job,
  * the candidate's refitted profile, and the gate. Each step is published as it happens (ChangeLog).
@@ -61,15 +63,17 @@ public class RetrainingJobs {
     private final ImageStore store;
     private final ChangeLog log;
     private final ShadowTrials shadow;
+    private final MeterRegistry registry;
     private final Clock clock;
 
-    RetrainingJobs(RetrainingConfig config, KnownModels models, ImageStore store, ChangeLog log, ShadowTrials shadow) {
+    RetrainingJobs(RetrainingConfig config, KnownModels models, ImageStore store, ChangeLog log, ShadowTrials shadow, MeterRegistry registry) {
         this.config = config;
         this.plan = ChangePlan.read(config.plan());
         this.models = models;
         this.store = store;
         this.log = log;
         this.shadow = shadow;
+        this.registry = registry;
         this.clock = Clock.systemUTC();
     }
 
@@ -108,6 +112,9 @@ public class RetrainingJobs {
             outcome = new Outcome(requestId, parent.name(), parent.version(), null, null, false, reason);
         }
         write(workspace.resolve(OUTCOME), outcome);
+        // A failed job asks someone to look (alert CytoTriageRetrainingFailed); a refused candidate is the gate working.
+        String ended = outcome.candidateVersion() == null ? "failed" : outcome.passed() ? "passed" : "refused";
+        registry.counter("cytotriage.retraining.jobs", "model", parent.name(), "outcome", ended).increment();
         return outcome;
     }
 
