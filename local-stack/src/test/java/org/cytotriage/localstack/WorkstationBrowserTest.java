@@ -161,8 +161,16 @@ class WorkstationBrowserTest {
                 || driver.findElement(By.id("drift-now")).getText().contains("Live since"));
         screenshot("4-audit");
 
+        // The model changes page, as the auditor: the change ledger and the retraining jobs are shown; the
+        // decisions (roll back, approve) are not offered to a role that may not make them.
+        browser.get(audit + "/changes.html?model=thyroideffi-basic");
+        waitFor(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("ledger-status"), "entries, oldest first"));
+        assertThat(browser.findElement(By.id("jobs-panel")).isDisplayed()).as("the jobs panel, for an auditor").isTrue();
+        assertThat(browser.findElement(By.id("rollback")).isDisplayed()).as("rollback offered to an auditor").isFalse();
+        screenshot("5-changes");
+
         // Pages use nothing but their own origin, and fit 1280 px without scrolling sideways.
-        for (String page : List.of("/index.html", "/audit.html")) {
+        for (String page : List.of("/index.html", "/audit.html", "/changes.html")) {
             browser.get(audit + page);
             @SuppressWarnings("unchecked")
             List<String> sources = (List<String>) js("return [...document.querySelectorAll('[src],[href]')]"

@@ -65,13 +65,16 @@ public record ChangePlan(String id, String version, Scope scope, Recipe recipe, 
     /**
      * One acceptance criterion. {@code compare}: the candidate's figure, or its difference to the live
      * model's on the same images. {@code test}: which part of the estimate meets the bound
-     * (lower-at-least: the 95 % interval's lower end; estimate-at-least / estimate-at-most: the point estimate).
+     * (lower-at-least: the 95 % interval's lower end, non-inferiority; upper-at-least: its upper end, "not
+     * shown lower", for a figure on too few cases to test non-inferiority, such as Bethesda V recall;
+     * estimate-at-least / estimate-at-most: the point estimate).
      */
     public record Criterion(String name, String metric, String dataset, String compare, String test, double bound) {
 
         public boolean passes(double estimate, double lower, double upper) {
             return switch (test) {
                 case "lower-at-least" -> lower >= bound;
+                case "upper-at-least" -> upper >= bound;
                 case "estimate-at-least" -> estimate >= bound;
                 case "estimate-at-most" -> estimate <= bound;
                 case "upper-at-most" -> upper <= bound;
@@ -88,6 +91,7 @@ public record ChangePlan(String id, String version, Scope scope, Recipe recipe, 
             String of = difference() ? metric + " (candidate - live)" : metric + " (candidate)";
             return switch (test) {
                 case "lower-at-least" -> "lower end of the 95 % interval of " + of + " >= " + bound;
+                case "upper-at-least" -> "upper end of the 95 % interval of " + of + " >= " + bound;
                 case "estimate-at-least" -> of + " >= " + bound;
                 case "estimate-at-most" -> of + " <= " + bound;
                 case "upper-at-most" -> "upper end of the 95 % interval of " + of + " <= " + bound;

@@ -69,11 +69,15 @@ class GateMetricsTest {
     void aPlanCriterionIsJudgedByThePartOfTheEstimateItNames() {
         ChangePlan.Criterion nonInferior = new ChangePlan.Criterion("f1", "macroF1", "reference", "difference", "lower-at-least", -0.03);
         ChangePlan.Criterion bounded = new ChangePlan.Criterion("ece", "ece", "held-out", "candidate", "estimate-at-most", 0.10);
+        ChangePlan.Criterion notShownLower = new ChangePlan.Criterion("V", "bethesdaVRecall", "reference+held-out", "difference",
+                "upper-at-least", 0.0);
 
         assertThat(nonInferior.passes(0.01, -0.02, 0.04)).isTrue();
         assertThat(nonInferior.passes(0.01, -0.04, 0.06)).as("the estimate is better, but the interval reaches past the margin").isFalse();
         assertThat(bounded.passes(0.09, 0.05, 0.15)).isTrue();
         assertThat(bounded.passes(0.11, 0.05, 0.15)).isFalse();
+        assertThat(notShownLower.passes(-0.01, -0.04, 0.0)).as("one case fewer: within what resampling gives").isTrue();
+        assertThat(notShownLower.passes(-0.05, -0.09, -0.01)).as("lower in 97.5 % of the resamples").isFalse();
     }
 
     private static List<Scored> images(JsonNode reference) {
