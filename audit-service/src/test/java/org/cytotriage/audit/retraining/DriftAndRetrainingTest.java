@@ -2,6 +2,7 @@ package org.cytotriage.audit.retraining;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,12 +27,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.audit.MutableClock;
+import org.cytotriage.audit.drift.ShiftMonitor;
+import org.cytotriage.audit.drift.ShiftReport;
 import org.cytotriage.audit.model.ModelCardRecord;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.AssessabilityVerdict;
+import org.cytotriage.events.v1.Assessment;
 import org.cytotriage.events.v1.ConfirmedCase;
 import org.cytotriage.events.v1.ModelPublished;
 import org.cytotriage.events.v1.ModelRef;
+import org.cytotriage.events.v1.PredictionMade;
 import org.cytotriage.events.v1.RetrainingRequested;
 import org.cytotriage.events.v1.RetrainingTrigger;
 import org.cytotriage.infra.ModelReleases;
@@ -65,12 +72,40 @@ class DriftAndRetrainingTest {
     RetrainingMonitor monitor;
     @Inject
     ImageStore store;
+    @Inject
+    ShiftMonitor shift;
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
 
     @AfterEach
     void resetClock() {
         clock.reset();
+    }
+
+    @Test
+    void theWeeksOfEveryHospitalHoldAHospitalsWeekAsItsOwnQueryDoes() throws Exception {
+        ModelRef model = publishCard("shift-" + UUID.randomUUID().toString().substring(0, 8), "2027-01-01T00:00:00Z");
+        String hospital = "hospital-shift-" + UUID.randomUUID().toString().substring(0, 6);
+        Instant at = Instant.parse("2027-03-03T10:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            String caseId = model.getName() + "-case-" + i;
+            String imageId = UUID.randomUUID().toString();
+            PredictionMade prediction = AuditEvents.prediction(caseId, hospital, imageId, model, at, 0.7, 0.2, 0.1, false);
+            prediction.setAssessment(Assessment.newBuilder().setVerdict(AssessabilityVerdict.ASSESSABLE).setReasons(List.of())
+                    .setOutOfDistribution(1.0).setCoverage(0.4).setContrast(20).setFocus(30).build());
+            writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, hospital, imageId, "sha256/ab/" + imageId, at));
+            writer.send(Topics.PREDICTIONS, caseId, prediction);
+        }
+        Instant from = Instant.parse("2027-03-01T00:00:00Z");
+        Instant to = Instant.parse("2027-03-08T00:00:00Z");
+        await().atMost(Duration.ofSeconds(60)).pollInSameThread()
+                .until(() -> shift.weeks(Set.of(hospital), from, to).stream().mapToLong(ShiftReport::images).sum() == 3);
+        List<ShiftReport> own = shift.weeks(Set.of(hospital), from, to);
+
+        // Every hospital at once is the drift gauges' query; before 2026-12-07 it ran ":to" into "group by" and failed.
+        assertThat(shift.weeks(null, from, to)).filteredOn(r -> r.hospitalId().equals(hospital))
+                .extracting(ShiftReport::model, ShiftReport::images, ShiftReport::assessed)
+                .containsExactlyElementsOf(own.stream().map(r -> tuple(r.model(), r.images(), r.assessed())).toList());
     }
 
     @Test
