@@ -1,8 +1,11 @@
 package org.cytotriage.retraining;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -60,6 +63,11 @@ class RefusedCandidateTest {
         assertThat(Files.isRegularFile(ModelReleases.root().resolve("candidates").resolve(ShippedModels.BASIC)
                 .resolve(verdict.getCandidate().getVersion()).resolve("model-card.json"))).as("kept as a candidate").isTrue();
         assertThat(steps).noneMatch(c -> c.getStep() == ChangeStep.SHADOW_STARTED);
+        // Counted as refused, not failed: the alert on failed jobs stays quiet when the gate does its work.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(given().get("/q/metrics").then().statusCode(200).extract()
+                .asString().lines().filter(line -> line.startsWith("cytotriage_retraining_jobs_total{")))
+                .anySatisfy(line -> assertThat(line).contains("outcome=\"refused\"").endsWith(" 1.0"))
+                .noneSatisfy(line -> assertThat(line).contains("outcome=\"failed\"")));
     }
 
     /** Every benign case called malignant, every malignant one atypical, every indeterminate one benign. */
