@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * approve, and it goes live. Before and after, the same independent smears of each site (300 each,
  * the seeds {@code training/}'s measurements use) are sent to two test hospitals and diagnosed, so
  * audit-service's own metrics compare the live model and the released one on identical images.
- * {@code ./run-retraining-demo [site B cases, default 600] [site A cases, default 200]}.
+ * {@code ./run-retraining-demo [site B cases, default 900] [site A cases, default 300]}.
  */
 public final class RetrainingDemo {
 
@@ -62,8 +62,8 @@ public final class RetrainingDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        int siteB = args.length > 0 ? Integer.parseInt(args[0]) : 600;
-        int siteA = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int siteB = args.length > 0 ? Integer.parseInt(args[0]) : 900;
+        int siteA = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         System.out.println("CytoTriage retraining demo (synthetic data, NOT FOR CLINICAL USE): starting the local stack...");
         LocalStack stack = LocalStack.start(LocalStack.Layout.everything(true)
                 // The trigger shown is the performance drop, judged once 90 % of the cases are confirmed
@@ -85,8 +85,8 @@ public final class RetrainingDemo {
         out.printf("1. %d confirmed cases at %s (site B smears) and %d at %s (site A smears); %s %s is live%n", siteB, SITE_B, siteA,
                 SITE_A, MODEL, live);
         // Site A first: the drop, and so the request, comes with the last site B diagnoses.
-        sendAndConfirm(SITE_A, "confirmed", smears(Site.SITE_A, siteA, 8102));
-        sendAndConfirm(SITE_B, "confirmed", smears(Site.SITE_B, siteB, 8101));
+        sendAndConfirm(SITE_A, Site.SITE_A, "confirmed", smears(Site.SITE_A, siteA, 8102));
+        sendAndConfirm(SITE_B, Site.SITE_B, "confirmed", smears(Site.SITE_B, siteB, 8101));
         for (String hospital : List.of(SITE_A, SITE_B)) {
             JsonNode metrics = metrics(hospital, live);
             out.printf("   live model at %s: macro-F1 %.3f on %d confirmed cases%n", hospital, metrics.get("macroF1").asDouble(),
@@ -131,8 +131,8 @@ public final class RetrainingDemo {
 
         // The plan's shadow is 200 images: 100 new cases from each hospital.
         out.println("5. shadow: both hospitals send 100 new cases each; the candidate predicts them beside the live model");
-        sendAndConfirm(SITE_A, "shadow", smears(Site.SITE_A, 100, 8201));
-        sendAndConfirm(SITE_B, "shadow", smears(Site.SITE_B, 100, 8202));
+        sendAndConfirm(SITE_A, Site.SITE_A, "shadow", smears(Site.SITE_A, 100, 8201));
+        sendAndConfirm(SITE_B, Site.SITE_B, "shadow", smears(Site.SITE_B, 100, 8202));
         awaitJob(Duration.ofMinutes(10), "SHADOW_COMPLETED");
         out.println("   site           cases   live macro-F1   candidate macro-F1");
         for (String hospital : List.of(SITE_A, SITE_B)) {
@@ -168,13 +168,12 @@ public final class RetrainingDemo {
     }
 
     private void sendIndependentSets(String round) throws Exception {
-        sendAndConfirm(TEST_A, round, smears(Site.SITE_A, TEST_CASES, TEST_SEED));
-        sendAndConfirm(TEST_B, round, smears(Site.SITE_B, TEST_CASES, TEST_SEED));
+        sendAndConfirm(TEST_A, Site.SITE_A, round, smears(Site.SITE_A, TEST_CASES, TEST_SEED));
+        sendAndConfirm(TEST_B, Site.SITE_B, round, smears(Site.SITE_B, TEST_CASES, TEST_SEED));
     }
 
-    /** Uploads each smear as a case of the hospital, waits for its prediction and records its synthetic truth as the diagnosis. */
-    private void sendAndConfirm(String hospital, String round, List<PlannedCase> smears) throws Exception {
-        Site site = hospital.endsWith("site-b") ? Site.SITE_B : Site.SITE_A;
+    /** Uploads each smear, as the site makes it, as a case of the hospital, waits for its prediction and records its synthetic truth as the diagnosis. */
+    private void sendAndConfirm(String hospital, Site site, String round, List<PlannedCase> smears) throws Exception {
         String scanner = logins.person(Set.of("scanner"), List.of(hospital));
         List<String> caseIds = new ArrayList<>();
         for (PlannedCase smear : smears) {
