@@ -94,13 +94,19 @@ def localisation_loss(maps: torch.Tensor, labels: torch.Tensor, cells: torch.Ten
     return (torch.logsumexp(scores, dim=1) - on_lesion).mean()
 
 
-def batch_loss(split: data.Split, tile_share: float, localisation: float):
-    """The loop's ``batch_loss``: cross-entropy over the fine classes plus the weighted localisation loss."""
+def batch_loss(split: data.Split, tile_share: float, localisation: float, bethesda_v_weight: float = 1.0):
+    """The loop's ``batch_loss``: cross-entropy over the fine classes plus the weighted localisation loss.
+    A Bethesda V view labelled atypical weighs ``bethesda_v_weight`` (``data.bethesda_v_weights``); a
+    clear tile of such a case, labelled Benign, weighs 1."""
+    case_weights = data.bethesda_v_weights(split, bethesda_v_weight)
+
     def loss(net: GroupedNet, indices: torch.Tensor, generator: torch.Generator):
         x, y, cells = training_batch(split, indices, tile_share, generator)
         fine, maps = net.fine_outputs(x)
         located = localisation_loss(maps, y, cells)
-        return F.cross_entropy(fine, y) + localisation * located, {"localisation": float(located)}
+        weights = torch.where(y == ATYPICAL, case_weights[indices], 1.0)
+        classified = (F.cross_entropy(fine, y, reduction="none") * weights).sum() / weights.sum()
+        return classified + localisation * located, {"localisation": float(located)}
     return loss
 
 

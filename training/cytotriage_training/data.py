@@ -68,6 +68,14 @@ class Split:
                      self.cell_lesion[start:stop])
 
 
+def bethesda_v_weights(split: Split, weight: float) -> torch.Tensor:
+    """Per case, its weight in a training loss: ``weight`` for a Bethesda V (suspicious) case, 1 for
+    the rest. Calling a suspicious smear benign is the miss the change-control gate refuses a candidate
+    for, and a fine-tune on a new site's cases with equal weights bought macro-F1 with such misses
+    (docs/models.md, Retraining)."""
+    return torch.tensor([weight if case.bethesda == "V" else 1.0 for case in split.cases])
+
+
 def read_cases(directory: Path) -> list[Case]:
     with (directory / "labels.csv").open(newline="", encoding="utf-8") as f:
         return [Case(row["file"], row["split"], row["bethesda"], GROUPS.index(row["group"]), row["site"],

@@ -54,6 +54,8 @@ PARITY_TOLERANCE = 1e-4
 WEIGHTS_FILE = "weights.pt"
 REFERENCES_DIR = "references"
 HELD_OUT = "heldOut"  # the card's metrics key of the retraining dataset's held-out split
+# perEpoch key: the share of the validation Bethesda V smears not predicted Benign (the gate's "Bethesda V recall")
+V_FLAGGED = "validationBethesdaVFlagged"
 SCHEDULE = f"AdamW (weight decay {loop.WEIGHT_DECAY}), one-cycle learning rate, {loop.WARM_UP:.0%} warm-up"
 
 
@@ -76,11 +78,11 @@ class Architecture:
 ARCHITECTURES = {
     "torchvision efficientnet_b0": Architecture(
         build=GroupedNet, size=224, view=data.whole_view, logits=basic.logits,
-        batch_loss=lambda split, args: basic.batch_loss(split, args.tile_share, args.localisation),
+        batch_loss=lambda split, args: basic.batch_loss(split, args.tile_share, args.localisation, args.bethesda_v_weight),
         feature_shape=lambda net: FEATURE_SHAPE),
     "torchvision mobilenet_v2": Architecture(
         build=lambda: variant.new_net(zero_head=False), size=variant.SIZE, view=variant.view, logits=variant.logits,
-        batch_loss=lambda split, args: variant.batch_loss(split), feature_shape=variant.feature_shape),
+        batch_loss=lambda split, args: variant.batch_loss(split, args.bethesda_v_weight), feature_shape=variant.feature_shape),
 }
 
 
@@ -92,6 +94,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--version", required=True, help="the candidate's version")
     options.add_schedule(p, epochs=3, batch=16, lr=3e-4)
     options.add_basic_losses(p)
+    p.add_argument("--bethesda-v-weight", type=float, default=1.0,
+                   help="weight of a Bethesda V case in the cross-entropy (data.bethesda_v_weights)")
     options.add_run(p, seed=20261207, references=2)
     p.add_argument("--lineage", type=Path, help="JSON object copied into the card's lineage")
     p.add_argument("--progress", type=Path, help="JSON lines file of the run's stages, flushed per line")
@@ -212,17 +216,32 @@ def train_with_frozen_batchnorm(net: nn.Module) -> None:
             module.eval()
 
 
-def validator(architecture: Architecture, validation: data.Split) -> Callable[[nn.Module], float]:
-    return lambda net: metrics.macro_f1(architecture.logits(net, validation).argmax(1), validation.labels)
+def validator(architecture: Architecture, validation: data.Split,
+              parent: loop.Validation | None = None) -> Callable[[nn.Module], loop.Validation]:
+    """Scores an epoch on the validation split. Given the ``parent``'s own validation, an epoch that
+    flags fewer of the Bethesda V smears not benign than the parent did is refused whatever its
+    macro-F1: the gate refuses a candidate that misses more of them (plan criterion "Bethesda V
+    recall not lower"), and selecting on macro-F1 alone kept an epoch that bought site B macro-F1 by
+    calling Bethesda V smears benign (docs/models.md, Retraining)."""
+    bethesda = [case.bethesda for case in validation.cases]
+    floor = parent.figures.get(V_FLAGGED) if parent else None
+
+    def validate(net: nn.Module) -> loop.Validation:
+        predicted = architecture.logits(net, validation).argmax(1)
+        flagged = metrics.flagged_not_benign(predicted, bethesda)
+        refusal = (f"flags {flagged:.3f} of the validation Bethesda V smears not benign, the parent {floor:.3f}"
+                   if floor is not None and flagged is not None and flagged < floor else None)
+        return loop.Validation(metrics.macro_f1(predicted, validation.labels), refusal, {V_FLAGGED: flagged})
+    return validate
 
 
 def fine_tune(net: nn.Module, architecture: Architecture, train: data.Split, validation: data.Split,
-              args: argparse.Namespace, progress: Progress, baseline: float) -> loop.Fitted:
-    """``baseline``: the parent's validation macro-F1, epoch 0."""
+              args: argparse.Namespace, progress: Progress, parent: loop.Validation) -> loop.Fitted:
+    """``parent``: the parent's validation, epoch 0."""
     return loop.train_epochs(
         net, train_size=len(train), batch=args.batch, epochs=args.epochs, lr=args.lr, seed=args.seed,
-        batch_loss=architecture.batch_loss(train, args), validate=validator(architecture, validation),
-        stage="fine-tune", train_mode=train_with_frozen_batchnorm, baseline=baseline,
+        batch_loss=architecture.batch_loss(train, args), validate=validator(architecture, validation, parent),
+        stage="fine-tune", train_mode=train_with_frozen_batchnorm, baseline=parent.macro_f1,
         on_epoch=lambda e: progress("training", epoch=e.epoch, epochs=args.epochs, loss=e.loss,
                                     validationMacroF1=e.validation_macro_f1))
 
@@ -298,7 +317,7 @@ def candidate_card(parent_card: dict, args, *, temperature: float, temperature_m
     return card
 
 
-def training_block(args, parent_card: dict, fitted: loop.Fitted, *, baseline: float, started_from: str,
+def training_block(args, parent_card: dict, fitted: loop.Fitted, *, parent: loop.Validation, started_from: str,
                    parity: float, counts: dict, seconds: float) -> dict:
     return {
         "mode": "fine-tune",
@@ -308,15 +327,18 @@ def training_block(args, parent_card: dict, fitted: loop.Fitted, *, baseline: fl
         "epochs": args.epochs,
         "bestEpoch": fitted.best_epoch,
         "keptParentWeights": fitted.best_epoch == 0,
-        **({"note": "no fine-tuned epoch beat the parent's validation macro-F1: the parent's weights are exported"}
+        **({"note": "no fine-tuned epoch beat the parent's validation macro-F1 without flagging fewer Bethesda V"
+                    " smears not benign: the parent's weights are exported"}
            if fitted.best_epoch == 0 else {}),
-        "parentValidationMacroF1": baseline,
+        "parentValidationMacroF1": parent.macro_f1,
+        "parentValidationBethesdaVFlagged": parent.figures.get(V_FLAGGED),
         "validationMacroF1": fitted.best_macro_f1,
         "learningRate": args.lr,
         "schedule": SCHEDULE,
         "batch": args.batch,
         "tileShare": args.tile_share,
         "localisationWeight": args.localisation,
+        "bethesdaVWeight": args.bethesda_v_weight,
         "frozenBatchNorm": True,
         "seed": args.seed,
         "threads": args.threads,
@@ -368,8 +390,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     counts = {"train": len(train), "validation": len(validation), "heldOut": len(heldout) if heldout else 0}
     progress("preparing-data", **counts)
 
-    baseline = validator(architecture, validation)(net)
-    fitted = fine_tune(net, architecture, train, validation, args, progress, baseline)
+    parent = validator(architecture, validation)(net)
+    fitted = fine_tune(net, architecture, train, validation, args, progress, parent)
 
     progress("exporting")
     temperature, temperature_method = refit_temperature(architecture.logits(net, validation), validation, parent_card)
@@ -382,7 +404,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     export(net, architecture, args.parent, args.out)
     write_references(net, architecture, heldout or validation, args, temperature, parent_card["name"])
     seconds = time.monotonic() - started
-    training = training_block(args, parent_card, fitted, baseline=baseline, started_from=started_from,
+    training = training_block(args, parent_card, fitted, parent=parent, started_from=started_from,
                               parity=parity, counts=counts, seconds=seconds)
     write_json(args.out / "model-card.json", candidate_card(
         parent_card, args, temperature=temperature, temperature_method=temperature_method, training=training,

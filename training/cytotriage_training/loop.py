@@ -1,5 +1,6 @@
 """The epoch loop every network here is trained with: AdamW, a one-cycle learning rate, and the
-epoch with the best validation macro-F1 kept. NOT FOR CLINICAL USE.
+epoch with the best validation macro-F1 kept, among the epochs validation does not refuse. NOT FOR
+CLINICAL USE.
 
 The caller says what one batch costs (``batch_loss``), how the network is put into training mode
 (``train_mode``: fine-tuning keeps BatchNorm frozen), what happens after each epoch (``after_epoch``:
@@ -28,14 +29,28 @@ def log(message: str) -> None:
 
 
 @dataclasses.dataclass(frozen=True)
+class Validation:
+    """One epoch's validation: its macro-F1, and why the epoch may not be kept whatever its macro-F1
+    (``refusal``; fine-tuning refuses an epoch that misses more Bethesda V smears than its parent)."""
+    macro_f1: float
+    refusal: str | None = None
+    figures: dict[str, float | None] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
 class Epoch:
     epoch: int
     loss: float
-    validation_macro_f1: float
+    validation: Validation
     seconds: float
 
+    @property
+    def validation_macro_f1(self) -> float:
+        return self.validation.macro_f1
+
     def as_json(self) -> dict:
-        return {"epoch": self.epoch, "loss": self.loss, "validationMacroF1": self.validation_macro_f1,
+        return {"epoch": self.epoch, "loss": self.loss, "validationMacroF1": self.validation.macro_f1,
+                **self.validation.figures, **({"refused": self.validation.refusal} if self.validation.refusal else {}),
                 "seconds": round(self.seconds, 1)}
 
 
@@ -52,7 +67,7 @@ BatchLoss = Callable[[nn.Module, torch.Tensor, torch.Generator], "tuple[torch.Te
 
 
 def train_epochs(net: nn.Module, *, train_size: int, batch: int, epochs: int, lr: float, seed: int,
-                 batch_loss: BatchLoss, validate: Callable[[nn.Module], float], stage: str,
+                 batch_loss: BatchLoss, validate: Callable[[nn.Module], "float | Validation"], stage: str,
                  train_mode: Callable[[nn.Module], None] = lambda n: n.train(),
                  after_epoch: Callable[[nn.Module], None] | None = None,
                  on_epoch: Callable[[Epoch], None] = lambda e: None,
@@ -62,7 +77,8 @@ def train_epochs(net: nn.Module, *, train_size: int, batch: int, epochs: int, lr
     Each epoch draws a permutation of the training cases from a generator seeded with ``seed``;
     ``batch_loss(net, indices, generator)`` returns the loss and extra terms to print. With
     ``baseline`` (the starting weights' validation macro-F1) the starting weights are epoch 0 and an
-    epoch is kept only when it beats them; without, the first epoch always counts."""
+    epoch is kept only when it beats them; without, the first epoch always counts. ``validate`` returns
+    the macro-F1, or a :class:`Validation` that may refuse the epoch (it is then never kept)."""
     steps = math.ceil(train_size / batch)
     optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * steps,
@@ -78,13 +94,16 @@ def train_epochs(net: nn.Module, *, train_size: int, batch: int, epochs: int, lr
         if after_epoch:
             after_epoch(net)
         net.eval()
-        f1 = validate(net)
-        history.append(Epoch(epoch, loss, f1, time.monotonic() - epoch_start))
-        log(f"{stage} epoch {epoch}/{epochs}: train loss {loss:.4f}, validation macro-F1 {f1:.4f}"
-            f" ({time.monotonic() - started:.0f} s)")
+        scored = validate(net)
+        validation = scored if isinstance(scored, Validation) else Validation(scored)
+        history.append(Epoch(epoch, loss, validation, time.monotonic() - epoch_start))
+        log(f"{stage} epoch {epoch}/{epochs}: train loss {loss:.4f}, validation macro-F1 {validation.macro_f1:.4f}"
+            + (f", not kept: {validation.refusal}" if validation.refusal else "") + f" ({time.monotonic() - started:.0f} s)")
         on_epoch(history[-1])
-        if f1 > best[0]:
-            best = (f1, snapshot(net), epoch)
+        if validation.refusal is None and validation.macro_f1 > best[0]:
+            best = (validation.macro_f1, snapshot(net), epoch)
+    if best[1] is None:
+        raise ValueError(f"{stage}: validation refused every epoch: " + "; ".join(e.validation.refusal for e in history))
     net.load_state_dict(best[1])
     net.eval()
     log(f"{stage}: kept epoch {best[2]} (validation macro-F1 {best[0]:.4f})")

@@ -26,6 +26,13 @@ def macro_f1(predicted: torch.Tensor, truth: torch.Tensor) -> float:
     return sum(m["f1"] for m in per_class(predicted, truth).values()) / len(GROUPS)
 
 
+def flagged_not_benign(predicted: torch.Tensor, bethesda: list[str]) -> float | None:
+    """Share of the Bethesda V (suspicious for malignancy) smears not predicted Benign: the miss that
+    matters for a suspicious smear, the gate's "Bethesda V recall". None without a Bethesda V smear."""
+    v_predicted = predicted[torch.tensor([b == "V" for b in bethesda], dtype=torch.bool)]
+    return float((v_predicted != GROUPS.index("BENIGN")).double().mean()) if len(v_predicted) else None
+
+
 def auc_one_vs_rest(scores: torch.Tensor, positive: torch.Tensor) -> float | None:
     """Mann-Whitney AUC with ties counted half; None when a class is absent."""
     pos, neg = scores[positive], scores[~positive]
@@ -98,7 +105,7 @@ def report(logits: torch.Tensor, truth: torch.Tensor, bethesda: list[str], tempe
         "bethesdaV": {
             "cases": int(is_v.sum()),
             "recall": float((v_predicted == GROUPS.index("INDETERMINATE")).double().mean()) if len(v_predicted) else None,
-            "flaggedNotBenign": float((v_predicted != GROUPS.index("BENIGN")).double().mean()) if len(v_predicted) else None,
+            "flaggedNotBenign": flagged_not_benign(predicted, bethesda),
         },
         "aucOneVsRest": {GROUPS[c]: auc_one_vs_rest(calibrated[:, c], truth == c) for c in range(len(GROUPS))},
         "eceBeforeCalibration": expected_calibration_error(raw, truth),

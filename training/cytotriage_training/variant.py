@@ -55,13 +55,17 @@ def logits(net, split: data.Split, batch: int = 64) -> torch.Tensor:
     return torch.cat([net(view(split.pixels[i:i + batch])) for i in range(0, len(split), batch)])
 
 
-def batch_loss(split: data.Split):
-    """The loop's ``batch_loss``: cross-entropy on whole images, flipped left-right half of the time."""
+def batch_loss(split: data.Split, bethesda_v_weight: float = 1.0):
+    """The loop's ``batch_loss``: cross-entropy on whole images, flipped left-right half of the time,
+    a Bethesda V case weighing ``bethesda_v_weight`` (``data.bethesda_v_weights``)."""
+    case_weights = data.bethesda_v_weights(split, bethesda_v_weight)
+
     def loss(net: nn.Module, indices: torch.Tensor, generator: torch.Generator):
         x = view(split.pixels[indices])
         if torch.rand(1, generator=generator) < 0.5:
             x = x.flip(-1)
-        return F.cross_entropy(net(x), split.labels[indices]), {}
+        weights = case_weights[indices]
+        return (F.cross_entropy(net(x), split.labels[indices], reduction="none") * weights).sum() / weights.sum(), {}
     return loss
 
 

@@ -115,3 +115,13 @@ def test_the_reports_prediction_distribution_holds_what_audit_services_drift_ref
     predicted = (logits / temperature).argmax(1)
     for c, group in enumerate(GROUPS):
         assert distribution["predictedMix"][group] == pytest.approx(float((predicted == c).double().mean()))
+
+
+def test_flagged_not_benign_counts_the_bethesda_v_smears_not_predicted_benign_and_nothing_else():
+    groups = list(GROUPS)
+    bethesda = ["V", "V", "V", "V", "II", "VI", "V"]
+    predicted_names = ["BENIGN", "INDETERMINATE", "MALIGNANT", "BENIGN", "BENIGN", "BENIGN", "INDETERMINATE"]
+    predicted = torch.tensor([groups.index(n) for n in predicted_names])
+    # Counted by hand: 7 smears, 5 of them Bethesda V, 3 of those not called Benign.
+    assert metrics.flagged_not_benign(predicted, bethesda) == pytest.approx(3 / 5)
+    assert metrics.flagged_not_benign(predicted[4:6], bethesda[4:6]) is None

@@ -49,7 +49,9 @@ public record ChangePlan(String id, String version, Scope scope, Recipe recipe, 
         }
     }
 
-    public record Recipe(Bounded epochs, Bounded learningRate, Bounded batch, Bounded tileShare, long seed) {
+    /** {@code bethesdaVWeight}: a Bethesda V case's weight in the training loss; {@code epochSelection} says how the kept epoch is chosen. */
+    public record Recipe(Bounded epochs, Bounded learningRate, Bounded batch, Bounded tileShare, Bounded bethesdaVWeight,
+            String epochSelection, long seed) {
     }
 
     public record DataSplit(Map<String, Double> split, long splitSeed, int minimumImages) {

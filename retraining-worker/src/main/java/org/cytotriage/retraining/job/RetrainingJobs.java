@@ -188,6 +188,8 @@ public class RetrainingJobs {
         recipe.put("learningRate", String.valueOf(plan.recipe().learningRate().choose(config.learningRate(), "learning rate")));
         recipe.put("batch", String.valueOf((int) plan.recipe().batch().choose(config.batch(), "batch")));
         recipe.put("tileShare", String.valueOf(plan.recipe().tileShare().choose(Optional.empty(), "tile share")));
+        recipe.put("bethesdaVWeight", String.valueOf(plan.recipe().bethesdaVWeight().choose(Optional.empty(), "Bethesda V weight")));
+        recipe.put("epochSelection", plan.recipe().epochSelection());
         recipe.put("seed", String.valueOf(plan.recipe().seed()));
         recipe.put("parent", parent.name() + " " + parent.version() + " sha256:" + parent.sha256());
         recipe.put("code", TrainingCode.version(config.trainingDirectory()));
@@ -202,7 +204,7 @@ public class RetrainingJobs {
         List<String> arguments = new ArrayList<>(List.of("--parent", liveDirectory.toAbsolutePath().toString(),
                 "--data", dataset.toAbsolutePath().toString(), "--out", candidate.toAbsolutePath().toString(), "--version", version,
                 "--epochs", recipe.get("epochs"), "--lr", recipe.get("learningRate"), "--batch", recipe.get("batch"),
-                "--tile-share", recipe.get("tileShare"), "--seed", recipe.get("seed"), "--threads", String.valueOf(config.threads()),
+                "--tile-share", recipe.get("tileShare"), "--bethesda-v-weight", recipe.get("bethesdaVWeight"), "--seed", recipe.get("seed"), "--threads", String.valueOf(config.threads()),
                 "--report", "siteA=" + reference.toAbsolutePath(),
                 "--lineage", lineage.toAbsolutePath().toString(), "--progress", workspace.resolve("progress.jsonl").toAbsolutePath().toString()));
         config.limit().ifPresent(limit -> arguments.addAll(List.of("--limit", String.valueOf(limit))));
