@@ -3,6 +3,7 @@ shipped models are) and a retraining dataset of a few small images: the progress
 rule, the candidate directory, and the refusals."""
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -209,3 +210,22 @@ def test_report_requests_parse_name_directory_and_optional_split():
     assert finetune.report_request("x=/odd:dir/ref") == finetune.ReportRequest("x", Path("/odd:dir/ref"), None)
     with pytest.raises(Exception):
         finetune.report_request("/data/ref")
+
+
+def test_an_epoch_that_flags_fewer_validation_bethesda_v_smears_than_the_parent_is_refused_whatever_its_macro_f1():
+    benign, indeterminate = data.GROUPS.index("BENIGN"), data.GROUPS.index("INDETERMINATE")
+    truths = [("V", indeterminate), ("V", indeterminate), ("II", benign), ("II", benign)]
+    cases = [data.Case(f"c{i}.png", "val", b, g, "B", None, "") for i, (b, g) in enumerate(truths)]
+    validation = data.Split(cases, torch.zeros(4, 3, 1, 1, dtype=torch.uint8), torch.zeros(4, 12), torch.zeros(4, 13, 1, 1))
+    # The "network" is the predicted groups themselves: logits with a 1 at each predicted group.
+    architecture = dataclasses.replace(finetune.ARCHITECTURES["torchvision efficientnet_b0"],
+                                       logits=lambda predicted, split: torch.nn.functional.one_hot(predicted, 3).float())
+    parent = finetune.validator(architecture, validation)(torch.tensor([indeterminate, benign, indeterminate, indeterminate]))
+    validate = finetune.validator(architecture, validation, parent)
+    # Both benign smears right (a better macro-F1 than the parent's), but the Bethesda V smear the parent flagged called benign.
+    missed = validate(torch.tensor([benign, benign, benign, benign]))
+    kept = validate(torch.tensor([indeterminate, indeterminate, benign, benign]))
+    assert parent.figures[finetune.V_FLAGGED] == 0.5 and missed.figures[finetune.V_FLAGGED] == 0.0
+    assert missed.macro_f1 > parent.macro_f1
+    assert missed.refusal == "flags 0.000 of the validation Bethesda V smears not benign, the parent 0.500"
+    assert kept.refusal is None and kept.figures[finetune.V_FLAGGED] == 1.0
