@@ -204,7 +204,8 @@ public class RetrainingJobs {
         List<String> arguments = new ArrayList<>(List.of("--parent", liveDirectory.toAbsolutePath().toString(),
                 "--data", dataset.toAbsolutePath().toString(), "--out", candidate.toAbsolutePath().toString(), "--version", version,
                 "--epochs", recipe.get("epochs"), "--lr", recipe.get("learningRate"), "--batch", recipe.get("batch"),
-                "--tile-share", recipe.get("tileShare"), "--bethesda-v-weight", recipe.get("bethesdaVWeight"), "--seed", recipe.get("seed"), "--threads", String.valueOf(config.threads()),
+                "--tile-share", recipe.get("tileShare"), "--bethesda-v-weight", recipe.get("bethesdaVWeight"),
+                "--seed", recipe.get("seed"), "--threads", String.valueOf(config.threads()),
                 "--report", "siteA=" + reference.toAbsolutePath(),
                 "--lineage", lineage.toAbsolutePath().toString(), "--progress", workspace.resolve("progress.jsonl").toAbsolutePath().toString()));
         config.limit().ifPresent(limit -> arguments.addAll(List.of("--limit", String.valueOf(limit))));

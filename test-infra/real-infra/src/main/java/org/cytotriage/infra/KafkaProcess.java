@@ -91,11 +91,13 @@ final class KafkaProcess implements KafkaBroker {
                     "transaction.state.log.min.isr=1",
                     "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1",
-                    // Kafka's default, as production brokers run: an empty group waits 3 s for more members
-                    // before its first assignment. With 0 a restarted inference-service's first consumer took
-                    // every partition and a batch, its second consumer's join moved half of them, and the new
-                    // owner predicted that batch again (GracefulShutdownTest, seen once in CI).
-                    "group.initial.rebalance.delay.ms=3000",
+                    // Tests start consumers right away; a rebalance delay would only slow them. Production
+                    // brokers run Kafka's default of 3 s, which lets a restarted inference-service's two
+                    // consumers join its empty group together; here the first may take every partition and a
+                    // batch before the second's join moves half of them, and that batch is predicted twice
+                    // (GracefulShutdownTest failed so once in CI). 3 s here made TopicReader's group join miss
+                    // short reads (audit RedriveTest, ChangeControlTest): it must read by assignment first.
+                    "group.initial.rebalance.delay.ms=0",
                     "num.partitions=4",
                     // Only for the administrator (tests' own topics): services may not create topics.
                     "auto.create.topics.enable=true",
