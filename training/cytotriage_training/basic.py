@@ -105,8 +105,7 @@ def batch_loss(split: data.Split, tile_share: float, localisation: float, bethes
         fine, maps = net.fine_outputs(x)
         located = localisation_loss(maps, y, cells)
         weights = torch.where(y == ATYPICAL, case_weights[indices], 1.0)
-        classified = (F.cross_entropy(fine, y, reduction="none") * weights).sum() / weights.sum()
-        return classified + localisation * located, {"localisation": float(located)}
+        return data.weighted_cross_entropy(fine, y, weights) + localisation * located, {"localisation": float(located)}
     return loss
 
 

@@ -76,6 +76,11 @@ def bethesda_v_weights(split: Split, weight: float) -> torch.Tensor:
     return torch.tensor([weight if case.bethesda == "V" else 1.0 for case in split.cases])
 
 
+def weighted_cross_entropy(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy averaged with a weight per sample (``F.cross_entropy`` weighs only by class)."""
+    return (F.cross_entropy(logits, labels, reduction="none") * weights).sum() / weights.sum()
+
+
 def read_cases(directory: Path) -> list[Case]:
     with (directory / "labels.csv").open(newline="", encoding="utf-8") as f:
         return [Case(row["file"], row["split"], row["bethesda"], GROUPS.index(row["group"]), row["site"],

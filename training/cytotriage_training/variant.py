@@ -64,8 +64,7 @@ def batch_loss(split: data.Split, bethesda_v_weight: float = 1.0):
         x = view(split.pixels[indices])
         if torch.rand(1, generator=generator) < 0.5:
             x = x.flip(-1)
-        weights = case_weights[indices]
-        return (F.cross_entropy(net(x), split.labels[indices], reduction="none") * weights).sum() / weights.sum(), {}
+        return data.weighted_cross_entropy(net(x), split.labels[indices], case_weights[indices]), {}
     return loss
 
 
