@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -33,8 +34,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /**
  * Predicts every received image, a polled batch at a time. The batch's offsets are committed only
  * after each of its predictions, or dead letters, was acknowledged by the broker: at-least-once. On
- * SIGTERM the batches in flight finish and are committed before the consumers close ({@link ShutdownDrain}),
- * so a rolling restart predicts nothing twice. The live model is read once per batch, so a
+ * SIGTERM or a rebalance, the batches in flight finish and are committed before their partitions leave
+ * this replica ({@link BatchDrain}), so a rolling restart or a replica joining predicts nothing twice. The live model is read once per batch, so a
  * hot swap never splits a batch between two models.
  *
  * <p>No image stops the batch: a record that cannot be read, an image that cannot be prepared and
@@ -52,10 +53,10 @@ public class ImageConsumer {
     private final MutinyEmitter<PredictionMade> predictions;
     private final DeadLetterPublisher deadLetters;
     private final KafkaTracing tracing;
-    private final ShutdownDrain drain;
+    private final BatchDrain drain;
 
     ImageConsumer(LiveModel live, BatchPipeline pipeline, @Channel(Topics.PREDICTIONS) MutinyEmitter<PredictionMade> predictions,
-            DeadLetterPublisher deadLetters, KafkaTracing tracing, ShutdownDrain drain) {
+            DeadLetterPublisher deadLetters, KafkaTracing tracing, BatchDrain drain) {
         this.live = live;
         this.pipeline = pipeline;
         this.predictions = predictions;
@@ -68,7 +69,11 @@ public class ImageConsumer {
     @Blocking
     @Timed(value = "cytotriage.inference.batch", description = "Predict and publish one polled batch of images", histogram = true)
     public CompletionStage<Void> onImages(KafkaRecordBatch<String, ImageReceived> batch) {
-        if (!drain.admit()) {
+        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        batch.getRecords().forEach(record -> record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(metadata ->
+                nextOffsets.merge(new TopicPartition(metadata.getTopic(), metadata.getPartition()), metadata.getOffset() + 1, Math::max)));
+        Set<TopicPartition> partitions = Set.copyOf(nextOffsets.keySet());
+        if (!drain.admit(partitions)) {
             // Not acknowledged, so not committed: the next owner of the partitions predicts these images.
             LOG.infof("Shutting down: %d fetched images left uncommitted", batch.getRecords().size());
             return CompletableFuture.completedFuture(null);
@@ -76,14 +81,11 @@ public class ImageConsumer {
         try {
             predictAndPublish(batch.getRecords());
         } catch (RuntimeException e) {
-            drain.finished(Map.of());
+            drain.finished(partitions, Map.of());
             throw e;
         }
         // Finished once the offset commit is under way; the drain waits for the commit itself.
-        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        batch.getRecords().forEach(record -> record.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(metadata ->
-                nextOffsets.merge(new TopicPartition(metadata.getTopic(), metadata.getPartition()), metadata.getOffset() + 1, Math::max)));
-        return batch.ack().whenComplete((acknowledged, failure) -> drain.finished(failure == null ? nextOffsets : Map.of()));
+        return batch.ack().whenComplete((acknowledged, failure) -> drain.finished(partitions, failure == null ? nextOffsets : Map.of()));
     }
 
     private void predictAndPublish(List<KafkaRecord<String, ImageReceived>> polled) {
