@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownTest {
 
     private static final int IMAGES = 150;
-    private static final int BURST = 40;
+    private static final int BURST = 30;
+    private static final int BURST_UPLOADERS = 4;
 
     @Test
     void sigtermMidStreamDrainsInFlightWorkAndTheRestartPredictsNothingTwice() throws Exception {
@@ -34,10 +35,17 @@ class GracefulShutdownTest {
             // A steady stream, still running when the SIGTERM comes and after the restart.
             ImageStream stream = new ImageStream(stack, "drain-", "hospital-drain", IMAGES, 8000, 150);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> ImageStream.predictionsOnRecord(stack) >= 20);
-            // A burst, so that at the SIGTERM one batch is on the model and more are fetched behind it.
-            ImageStream burst = new ImageStream(stack, "drain-burst-", "hospital-drain", BURST, 9000, 0);
-            List<String> imageIds = new ArrayList<>(burst.awaitAccepted());
-            burst.close();
+            // A burst from several uploaders at once, faster than inference predicts on a quiet machine, so that
+            // at the SIGTERM one batch is on the model and more are fetched behind it.
+            List<ImageStream> burst = new ArrayList<>();
+            for (int uploader = 0; uploader < BURST_UPLOADERS; uploader++) {
+                burst.add(new ImageStream(stack, "drain-burst-" + uploader + "-", "hospital-drain", BURST, 9000 + 100 * uploader, 0));
+            }
+            List<String> imageIds = new ArrayList<>();
+            for (ImageStream uploader : burst) {
+                imageIds.addAll(uploader.awaitAccepted());
+                uploader.close();
+            }
             ServiceLauncher inference = stack.processes("inference-service").get(0);
             long before = System.nanoTime();
             inference.stop();
@@ -52,7 +60,7 @@ class GracefulShutdownTest {
             imageIds.addAll(stream.awaitAccepted());
             stream.close();
 
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> ImageStream.predictionsOnRecord(stack) >= IMAGES + BURST);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> ImageStream.predictionsOnRecord(stack) >= IMAGES + BURST * BURST_UPLOADERS);
             List<ConsumerRecord<String, PredictionMade>> published = new TopicReader(stack.infrastructure()).read(Topics.PREDICTIONS,
                     PredictionMade.class, p -> p.getCaseId().startsWith("drain-"), found -> false, Duration.ofSeconds(8));
             Map<String, Long> perImage = published.stream().collect(Collectors.groupingBy(r -> r.value().getImageId(), Collectors.counting()));
