@@ -128,6 +128,19 @@ final class NationalRecord {
         }
     }
 
+    /**
+     * Empties the record for the next scale: TRUNCATE, past the append-only triggers (a benchmark's
+     * database, never a hospital's), so the next fill starts from the same empty tables.
+     */
+    static void empty(Connection db) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            sql.execute("set session_replication_role = replica");
+            sql.execute("truncate cases, images, predictions, explanations, diagnoses, dead_letters, redrives, audit_samples, "
+                    + "audit_sample_cases, disagreements, disagreement_reviews, retraining_requests, outbox cascade");
+            sql.execute("set session_replication_role = origin");
+        }
+    }
+
     private static double seconds(Instant since) {
         return Duration.between(since, Instant.now()).toMillis() / 1000.0;
     }
@@ -200,12 +213,12 @@ final class NationalRecord {
     private String diagnoses(long low, long high) {
         String bethesda = "case " + truthSql("n") + " when 0 then 'II' when 2 then 'VI' else (array['I','III','IV','V'])[n % 4 + 1] end";
         String group = "(array['BENIGN','INDETERMINATE','MALIGNANT'])[" + truthSql("n") + " + 1]";
-        String diagnosed = "from (select n, " + caseTimeSql("n") + " + interval '7 days' as t from generate_series(" + low + "::bigint, "
-                + high + ") n) s where n % 5 <> 0 and t < timestamptz '" + end.minus(Duration.ofDays(7)) + "'";
+        String diagnosed = "(select n, t from (select n, " + caseTimeSql("n") + " + interval '7 days' as t from generate_series(" + low
+                + "::bigint, " + high + ") n) s where n % 5 <> 0 and t < timestamptz '" + end.minus(Duration.ofDays(7)) + "') c";
         return "insert into diagnoses (event_id, case_id, hospital_id, version, bethesda, treatment_group, recorded_by, diagnosed_at, recorded_at) "
                 + "select 'ed' || n || '-' || v, 'c' || n, " + hospitalSql("n") + ", v, " + bethesda + ", " + group
-                + ", 'benchmark.pathologist', t + (v - 1) * interval '3 days', t + (v - 1) * interval '3 days' from (select n, t, v "
-                + diagnosed + " cross join lateral generate_series(1, case when n % 97 = 1 then 2 else 1 end) v) d";
+                + ", 'benchmark.pathologist', t + (v - 1) * interval '3 days', t + (v - 1) * interval '3 days' from " + diagnosed
+                + " cross join lateral generate_series(1, case when n % 97 = 1 then 2 else 1 end) v";
     }
 
     /** One image in 5,000 dead-lettered by inference (never re-driven). */

@@ -50,8 +50,9 @@ import picocli.CommandLine.Option;
         description = "Fills audit-service's PostgreSQL with a country's record and times every audit API call a person makes.")
 public final class RecordBenchmark implements Callable<Integer> {
 
-    @Option(names = "--images", defaultValue = "100000", description = "images on record (4 per case), e.g. 100000, 1000000, 10000000")
-    long images;
+    @Option(names = "--images", defaultValue = "100000", split = ",",
+            description = "images on record (4 per case); several, e.g. 100000,1000000,10000000: each filled and measured in turn, on the same servers")
+    List<Long> scales;
 
     @Option(names = "--hospitals", defaultValue = "200")
     int hospitals;
@@ -81,6 +82,10 @@ public final class RecordBenchmark implements Callable<Integer> {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final SplittableRandom random = new SplittableRandom(27);
+    /** The scale being measured. */
+    private long images;
+    /** Per call, its p95 at each scale, for the table of p95 against size. */
+    private final Map<String, List<Double>> p95s = new java.util.LinkedHashMap<>();
 
     /** One kind of call: who makes it and what it asks, the i-th time. */
     record Call(String name, String person, String method, IntFunction<String> path) {
@@ -98,9 +103,9 @@ public final class RecordBenchmark implements Callable<Integer> {
 
         report.line("# The record at national scale (synthetic, NOT FOR CLINICAL USE)");
         report.line("");
-        report.line("`./run-benchmark record --images %d`: %d hospitals, %d years, %d measured calls of each kind after %d warm-up calls, "
-                + "one at a time; %d CPUs, Java %s.", images, hospitals, years, calls, warmUp, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+        report.line("`./run-benchmark record --images %s`: %d hospitals, %d years, %d measured calls of each kind after %d warm-up calls, "
+                + "one at a time; %d CPUs, Java %s.", String.join(",", scales.stream().map(String::valueOf).toList()), hospitals, years, calls,
+                warmUp, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         report.line("");
         Instant began = Instant.now();
         try (LocalStack stack = LocalStack.start(LocalStack.Layout.only("audit-service"))) {
@@ -110,18 +115,31 @@ public final class RecordBenchmark implements Callable<Integer> {
             byte[] jpeg = Files.readAllBytes(root.resolve("models/reference-images/case-000000.jpg"));
             String imageKey = store.putAcrossHospitals(jpeg);
             String overlayKey = store.putAcrossHospitals(Files.readAllBytes(root.resolve("models/reference-images/case-000001.jpg")));
-            NationalRecord record = new NationalRecord(images, hospitals, years, Instant.now(), VERSIONS, shas, imageKey,
-                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg)), overlayKey);
             PostgresServer postgres = stack.infrastructure().postgres();
-            report.line("");
-            report.line("## Fill");
-            report.line("");
-            try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password())) {
-                record.fill(db, report);
+            for (int s = 0; s < scales.size(); s++) {
+                images = scales.get(s);
+                NationalRecord record = new NationalRecord(images, hospitals, years, Instant.now(), VERSIONS, shas, imageKey,
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg)), overlayKey);
                 report.line("");
-                tableSizes(db);
+                report.line("## %,d images", images);
+                report.line("");
+                try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password())) {
+                    if (s > 0) {
+                        NationalRecord.empty(db);
+                    }
+                    record.fill(db, report);
+                    report.line("");
+                    tableSizes(db);
+                }
+                measure(stack, record);
             }
-            measure(stack, record);
+            report.line("");
+            report.line("## p95 ms against table size");
+            report.line("");
+            report.line("| call | %s |", String.join(" | ", scales.stream().map(n -> String.format(java.util.Locale.ROOT, "%,d images", n)).toList()));
+            report.line("|---|%s", "---|".repeat(scales.size()));
+            p95s.forEach((call, values) -> report.line("| %s | %s |", call,
+                    String.join(" | ", values.stream().map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList())));
             if (keepMinutes > 0) {
                 System.out.printf("%nKept up for %d minutes: psql \"%s\" (user %s, password %s); audit-service at %s%n", keepMinutes,
                         postgres.jdbcUrl(), postgres.username(), postgres.password(), stack.url("audit-service"));
@@ -200,7 +218,7 @@ public final class RecordBenchmark implements Callable<Integer> {
         kinds.add(new Call("dashboard: dead letters", "admin", "GET", i -> "/api/v1/deadletters?size=50"));
 
         report.line("");
-        report.line("## Calls");
+        report.line("### Calls");
         report.line("");
         report.line("Cytopathologist and auditor of %s (one of %d hospitals, %,d cases); the national auditor holds all %d hospitals.", home,
                 hospitals, homeCases, hospitals);
@@ -242,6 +260,7 @@ public final class RecordBenchmark implements Callable<Integer> {
             }
             double[] taken = Arrays.copyOf(millis, measured);
             Arrays.sort(taken);
+            p95s.computeIfAbsent(kind.name(), k -> new ArrayList<>()).add(percentile(taken, 0.95));
             report.line("| %s | %s | %.0f | %.0f | %.0f | %d | %s |", kind.name(), kind.person(), percentile(taken, 0.50),
                     percentile(taken, 0.95), taken.length == 0 ? Double.NaN : taken[taken.length - 1], measured,
                     String.join(", ", statuses.entrySet().stream().map(e -> (e.getKey() < 0 ? "timeout" : "HTTP " + e.getKey()) + " x"

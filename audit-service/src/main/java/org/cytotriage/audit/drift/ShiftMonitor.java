@@ -58,8 +58,10 @@ public class ShiftMonitor {
                 + expected + """
                  from predictions
                 where assessable is not null and predicted_at >= :from and predicted_at < :to"""
-                + (hospitals == null ? "" : hospitals.isEmpty() ? " and false" : " and hospital_id in (:hospitals)") + """
-                 group by 1, 2, 3, 4 order by 1, 2, 3, 4""", Object[].class);
+                // A text block's indentation is stripped: the space before "group by" is written out, or
+                // ":to" and "group" run together when no hospital condition comes between (every hospital).
+                + (hospitals == null ? "" : hospitals.isEmpty() ? " and false" : " and hospital_id in (:hospitals)")
+                + " group by 1, 2, 3, 4 order by 1, 2, 3, 4", Object[].class);
         query.setParameter("from", from).setParameter("to", to);
         if (hospitals != null && !hospitals.isEmpty()) {
             query.setParameter("hospitals", hospitals);
