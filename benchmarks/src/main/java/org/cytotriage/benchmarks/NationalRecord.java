@@ -209,12 +209,16 @@ final class NationalRecord {
                 + "where event_id in (select 'ep' || m from generate_series(" + low + "::bigint, " + high + ") m) and assessable";
     }
 
-    /** Bethesda by the true group: II benign, I/III/IV/V indeterminate, VI malignant. */
+    /**
+     * Bethesda by the true group: II benign, I/III/IV/V indeterminate, VI malignant; four cases in five
+     * by {@code (n / 7) % 5}, which every hospital has (the run of 2026-12-07 took {@code n % 5}: the
+     * hospitals h001, h006, ... had no diagnosis at all).
+     */
     private String diagnoses(long low, long high) {
         String bethesda = "case " + truthSql("n") + " when 0 then 'II' when 2 then 'VI' else (array['I','III','IV','V'])[n % 4 + 1] end";
         String group = "(array['BENIGN','INDETERMINATE','MALIGNANT'])[" + truthSql("n") + " + 1]";
         String diagnosed = "(select n, t from (select n, " + caseTimeSql("n") + " + interval '7 days' as t from generate_series(" + low
-                + "::bigint, " + high + ") n) s where n % 5 <> 0 and t < timestamptz '" + end.minus(Duration.ofDays(7)) + "') c";
+                + "::bigint, " + high + ") n) s where (n / 7) % 5 <> 0 and t < timestamptz '" + end.minus(Duration.ofDays(7)) + "') c";
         return "insert into diagnoses (event_id, case_id, hospital_id, version, bethesda, treatment_group, recorded_by, diagnosed_at, recorded_at) "
                 + "select 'ed' || n || '-' || v, 'c' || n, " + hospitalSql("n") + ", v, " + bethesda + ", " + group
                 + ", 'benchmark.pathologist', t + (v - 1) * interval '3 days', t + (v - 1) * interval '3 days' from " + diagnosed
