@@ -39,7 +39,7 @@ public class LiveModels {
                 spans as (
                     select v.model_name, v.model_version,
                            (select p.model_sha256 from predictions p where p.model_name = v.model_name and p.model_version = v.model_version
-                            order by p.predicted_at limit 1) as model_sha256,
+                            order by p.predicted_at, p.model_sha256 limit 1) as model_sha256,
                            (select min(p.predicted_at) from predictions p where p.model_name = v.model_name and p.model_version = v.model_version) as first_at,
                            (select max(p.predicted_at) from predictions p where p.model_name = v.model_name and p.model_version = v.model_version) as last_at
                     from versions v
