@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -50,8 +49,7 @@ public class DriftResource {
         Instant now = Instant.now(clock);
         int points = Math.max(1, Math.min(weeks, MAX_WEEKS));
         return live.all().stream().filter(m -> m.name().equals(model)).findFirst()
-                .map(m -> IntStream.rangeClosed(0, points - 1).map(k -> points - 1 - k)
-                        .mapToObj(k -> monitor.assess(m, now.minus(Duration.ofDays(7L * k)))).toList())
+                .map(m -> monitor.history(m, now, points, Duration.ofDays(7)))
                 .orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND.getStatusCode(), "unknown-model", "Unknown model",
                         "no prediction by a model named '" + model + "' is on record"));
     }

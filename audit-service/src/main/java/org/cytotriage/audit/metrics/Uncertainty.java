@@ -1,10 +1,7 @@
 package org.cytotriage.audit.metrics;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.ToDoubleFunction;
 
 /**
  * 95 % intervals for the audit's figures: Wilson's score interval for a proportion (agreement,
@@ -39,24 +36,30 @@ public final class Uncertainty {
         return new ClinicalReport.Interval(Math.max(0, centre - half), Math.min(1, centre + half), (int) n, "Wilson score, 95 %");
     }
 
+    /** A figure computed from a resample, given as the indices of the cases drawn, in the order drawn. */
+    @FunctionalInterface
+    public interface ResampleStatistic {
+        double of(int[] resample);
+    }
+
     /**
-     * The 2.5th and 97.5th percentiles of the statistic over {@value #RESAMPLES} resamples of the
-     * cases with replacement (numpy's linear interpolation between order statistics); null without cases.
+     * The 2.5th and 97.5th percentiles of the statistic over {@value #RESAMPLES} resamples of the n
+     * cases with replacement (numpy's linear interpolation between order statistics); null without
+     * cases. The statistic reads the cases by index from arrays it made once: a resample is n indices,
+     * not a list of n cases, so a country's year (10^5 cases) costs what 10^5 draws cost.
      */
-    public static ClinicalReport.Interval bootstrap(List<ScoredCase> cases, ToDoubleFunction<List<ScoredCase>> statistic) {
-        int n = cases.size();
+    public static ClinicalReport.Interval bootstrap(int n, ResampleStatistic statistic) {
         if (n == 0) {
             return null;
         }
         SplittableRandom random = new SplittableRandom(SEED);
         double[] values = new double[RESAMPLES];
-        List<ScoredCase> resample = new ArrayList<>(n);
+        int[] resample = new int[n];
         for (int b = 0; b < RESAMPLES; b++) {
-            resample.clear();
             for (int i = 0; i < n; i++) {
-                resample.add(cases.get(random.nextInt(n)));
+                resample[i] = random.nextInt(n);
             }
-            values[b] = statistic.applyAsDouble(resample);
+            values[b] = statistic.of(resample);
         }
         Arrays.sort(values);
         return new ClinicalReport.Interval(percentile(values, 0.025), percentile(values, 0.975), n,

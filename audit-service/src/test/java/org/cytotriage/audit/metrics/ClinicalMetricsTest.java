@@ -136,4 +136,63 @@ class ClinicalMetricsTest {
             assertThat(actual).as(what).isNotNull().isCloseTo(expected.asDouble(), within(TOLERANCE));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aucBySortingAndTheBootstrapOnArraysGiveThePairwiseAndListFiguresToTheLastBit() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        List<ScoredCase> cases = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            // Probabilities on a coarse grid: many ties, which both counts take as half a win.
+            double a = random.nextInt(11) / 20.0;
+            double b = random.nextInt(11) / 20.0 * (1 - a);
+            cases.add(new ScoredCase(BethesdaCategory.values()[random.nextInt(BethesdaCategory.values().length)],
+                    new double[] {a, b, 1 - a - b}, random.nextBoolean()));
+        }
+        ClinicalReport report = ClinicalMetrics.of(cases);
+        for (TreatmentGroup group : TreatmentGroup.values()) {
+            int c = group.ordinal();
+            double wins = 0;
+            long positives = cases.stream().filter(s -> s.truth() == group).count();
+            for (ScoredCase p : cases) {
+                for (ScoredCase q : cases) {
+                    if (p.truth() == group && q.truth() != group) {
+                        double x = p.probabilities()[c];
+                        double y = q.probabilities()[c];
+                        wins += x > y ? 1 : x == y ? 0.5 : 0;
+                    }
+                }
+            }
+            assertThat(report.aucOneVsRest().get(group.name())).as("AUC %s", group)
+                    .isEqualTo(wins / ((double) positives * (cases.size() - positives)));
+        }
+        // The bootstrap as it was: a list of resampled cases, each statistic computed on the list.
+        double[] macroF1 = listBootstrap(cases, ClinicalMetrics::macroF1);
+        double[] ece = listBootstrap(cases, sample -> ClinicalMetrics.expectedCalibrationError(ClinicalMetrics.reliability(sample), sample.size()));
+        assertThat(report.intervals().macroF1().lower()).isEqualTo(macroF1[0]);
+        assertThat(report.intervals().macroF1().upper()).isEqualTo(macroF1[1]);
+        assertThat(report.intervals().expectedCalibrationError().lower()).isEqualTo(ece[0]);
+        assertThat(report.intervals().expectedCalibrationError().upper()).isEqualTo(ece[1]);
+    }
+
+    private static double[] listBootstrap(List<ScoredCase> cases, java.util.function.ToDoubleFunction<List<ScoredCase>> statistic) {
+        int n = cases.size();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(Uncertainty.SEED);
+        double[] values = new double[Uncertainty.RESAMPLES];
+        for (int b = 0; b < values.length; b++) {
+            List<ScoredCase> resample = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                resample.add(cases.get(random.nextInt(n)));
+            }
+            values[b] = statistic.applyAsDouble(resample);
+        }
+        java.util.Arrays.sort(values);
+        return new double[] {interpolated(values, 0.025), interpolated(values, 0.975)};
+    }
+
+    private static double interpolated(double[] sorted, double q) {
+        double position = q * (sorted.length - 1);
+        int low = (int) Math.floor(position);
+        int high = Math.min(sorted.length - 1, low + 1);
+        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+    }
 }

@@ -78,8 +78,13 @@ final class Accounts {
     /** The login name of the test person with these roles at these hospitals. */
     static String username(Collection<String> roles, Collection<String> hospitals) {
         Set<String> sortedHospitals = new TreeSet<>(hospitals);
-        return ("t." + String.join(".", new TreeSet<>(roles)) + (sortedHospitals.isEmpty() ? "" : "@" + String.join("+", sortedHospitals)))
+        String named = ("t." + String.join(".", new TreeSet<>(roles)) + (sortedHospitals.isEmpty() ? "" : "@" + String.join("+", sortedHospitals)))
                 .toLowerCase();
+        // Keycloak keeps a username to 255 characters: a person of many hospitals (a national auditor) is
+        // named by their count and a digest of the list instead.
+        return named.length() <= 100 ? named
+                : ("t." + String.join(".", new TreeSet<>(roles)) + "@" + sortedHospitals.size() + "-hospitals-"
+                        + java.util.UUID.nameUUIDFromBytes(String.join("+", sortedHospitals).getBytes(StandardCharsets.UTF_8))).toLowerCase();
     }
 
     /** Adds the short-lived client once: the workstation's sign-in and claims, tokens valid for one second. */
