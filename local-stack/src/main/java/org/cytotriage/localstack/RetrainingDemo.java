@@ -174,12 +174,14 @@ public final class RetrainingDemo {
 
     /** Uploads each smear, as the site makes it, as a case of the hospital, waits for its prediction and records its synthetic truth as the diagnosis. */
     private void sendAndConfirm(String hospital, Site site, String round, List<PlannedCase> smears) throws Exception {
-        String scanner = logins.person(Set.of("scanner"), List.of(hospital));
+        // Tokens asked for per request (Logins keeps each until shortly before it expires): a run of a few
+        // thousand smears outlasts one token's five minutes.
         List<String> caseIds = new ArrayList<>();
         for (PlannedCase smear : smears) {
             String caseId = hospital + "-" + round + "-" + smear.seed();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(stack.url("ingest-service") + "/api/v1/cases/" + caseId
-                    + "/images")).header("Content-Type", "image/jpeg").header("Authorization", "Bearer " + scanner)
+                    + "/images")).header("Content-Type", "image/jpeg")
+                    .header("Authorization", "Bearer " + logins.person(Set.of("scanner"), List.of(hospital)))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(generator.generate(smear.seed(), smear.category(), site).jpegBytes())).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
@@ -187,19 +189,22 @@ public final class RetrainingDemo {
             }
             caseIds.add(caseId);
         }
-        String cytopathologist = logins.person(Set.of("cytopathologist"), List.of(hospital));
         for (int i = 0; i < smears.size(); i++) {
             String path = "/api/v1/cases/" + caseIds.get(i);
             Instant deadline = Instant.now().plusSeconds(180);
-            while (!json.readTree(get(path, cytopathologist)).at("/images/0").hasNonNull("prediction")) {
+            while (!json.readTree(get(path, cytopathologist(hospital))).at("/images/0").hasNonNull("prediction")) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("no prediction on record for " + caseIds.get(i));
                 }
                 Thread.sleep(200);
             }
             post(path + "/diagnoses", json.createObjectNode().put("bethesdaCategory", smears.get(i).category().name())
-                    .put("comment", "demo: the synthetic truth").toString(), cytopathologist, 201);
+                    .put("comment", "demo: the synthetic truth").toString(), cytopathologist(hospital), 201);
         }
+    }
+
+    private String cytopathologist(String hospital) {
+        return logins.person(Set.of("cytopathologist"), List.of(hospital));
     }
 
     /** audit-service's metrics of each version at the test hospitals, and the goal: the site B gap halved, site A kept. */
