@@ -73,6 +73,8 @@ class AccessMatrixTest {
                     f -> "/api/v1/cases?hospital=" + A),
             row("audit-service", "GET", "/api/v1/cases/{caseId}", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
                     f -> "/api/v1/cases/" + f.caseId()),
+            row("audit-service", "GET", "/api/v1/cases/{caseId}/fhir", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
+                    f -> "/api/v1/cases/" + f.caseId() + "/fhir"),
             row("audit-service", "POST", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 201, 403, 403, 403, 403, 404),
                     f -> "/api/v1/cases/" + f.caseId() + "/diagnoses"),
             row("audit-service", "GET", "/api/v1/cases/{caseId}/diagnoses", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),

@@ -11,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.audit.metrics.AuditPeriod;
 import org.cytotriage.audit.paging.Page;
 import org.cytotriage.support.identity.Caller;
@@ -28,11 +27,13 @@ public class CaseResource {
     private final Worklist worklist;
     private final AuditPeriod period;
     private final Caller caller;
+    private final CaseFiles caseFiles;
 
-    CaseResource(Worklist worklist, AuditPeriod period, Caller caller) {
+    CaseResource(Worklist worklist, AuditPeriod period, Caller caller, CaseFiles caseFiles) {
         this.worklist = worklist;
         this.period = period;
         this.caller = caller;
+        this.caseFiles = caseFiles;
     }
 
     @GET
@@ -54,10 +55,6 @@ public class CaseResource {
     public CaseView get(@PathParam("caseId") String caseId,
             @Parameter(description = "One of the caller's hospitals; needed only when two of them have this case id") @QueryParam("hospital")
             String hospital) {
-        CaseRecord found = CaseRecord.visible(caseId, caller.scope(hospital));
-        String of = "hospitalId = ?1 and caseId = ?2";
-        return CaseFileMapper.toView(found, ImageRecord.list(of, found.hospitalId, caseId), PredictionRecord.list(of, found.hospitalId, caseId),
-                ExplanationRecord.list(of, found.hospitalId, caseId),
-                DeadLetterRecord.list(of + " and redrivenAt is null", found.hospitalId, caseId));
+        return caseFiles.view(caseId, hospital);
     }
 }
