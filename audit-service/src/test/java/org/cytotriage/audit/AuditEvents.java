@@ -1,11 +1,14 @@
 package org.cytotriage.audit;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.cytotriage.events.v1.BethesdaCategory;
 import org.cytotriage.events.v1.ClassProbabilities;
 import org.cytotriage.events.v1.DiagnosisRecorded;
+import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ModelRef;
@@ -40,6 +43,18 @@ public final class AuditEvents {
                 .setHospitalId(hospitalId).setPredictedAt(predictedAt).setImage(imageRef("sha256/ab/" + imageId)).setModel(model)
                 .setPredictedGroup(group).setProbabilities(new ClassProbabilities(benign, indeterminate, malignant))
                 .setTemperature(1.3).setFlaggedForReview(flagged).setInferenceMillis(11.0).build();
+    }
+
+    /** A Grad-CAM explanation of the prediction's group, 7x7, peaking at cell 30; no overlay drawn. */
+    public static ExplanationReady explanation(PredictionMade prediction) {
+        List<Float> heatmap = new ArrayList<>();
+        for (int i = 0; i < 49; i++) {
+            heatmap.add(i == 30 ? 1f : 0.1f);
+        }
+        return ExplanationReady.newBuilder().setEventId(UUID.randomUUID().toString()).setPredictionEventId(prediction.getEventId())
+                .setImageId(prediction.getImageId()).setCaseId(prediction.getCaseId()).setHospitalId(prediction.getHospitalId())
+                .setExplainedAt(Instant.now()).setModel(prediction.getModel()).setExplainedGroup(prediction.getPredictedGroup())
+                .setMethod("grad-cam").setHeatmapRows(7).setHeatmapCols(7).setHeatmap(heatmap).build();
     }
 
     public static DiagnosisRecorded diagnosis(String caseId, String hospitalId, String category, int version, Instant recordedAt) {

@@ -9,8 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -24,7 +22,6 @@ import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicWriter;
@@ -55,7 +52,7 @@ class CaseFileRecorderTest {
         PredictionMade prediction = prediction(caseId, imageId);
         byte[] jpeg = ("jpeg bytes of " + imageId).getBytes(StandardCharsets.UTF_8);
         String imageKey = store.put("hospital-a", jpeg);
-        ExplanationReady explanation = explanation(prediction);
+        ExplanationReady explanation = AuditEvents.explanation(prediction);
         explanation.setOverlayKey(store.put("hospital-a", OVERLAY_PNG));
         // Out of order on purpose: the explanation and prediction may overtake the image.
         writer.send(Topics.EXPLANATIONS, caseId, explanation);
@@ -134,16 +131,5 @@ class CaseFileRecorderTest {
 
     private static PredictionMade prediction(String caseId, String imageId) {
         return AuditEvents.prediction(caseId, "hospital-a", imageId, MODEL, Instant.now(), 0.1, 0.2, 0.7, false);
-    }
-
-    private static ExplanationReady explanation(PredictionMade prediction) {
-        List<Float> heatmap = new ArrayList<>();
-        for (int i = 0; i < 49; i++) {
-            heatmap.add(i == 30 ? 1f : 0.1f);
-        }
-        return ExplanationReady.newBuilder().setEventId(UUID.randomUUID().toString()).setPredictionEventId(prediction.getEventId())
-                .setImageId(prediction.getImageId()).setCaseId(prediction.getCaseId()).setHospitalId("hospital-a")
-                .setExplainedAt(Instant.now()).setModel(MODEL).setExplainedGroup(TreatmentGroup.MALIGNANT).setMethod("grad-cam")
-                .setHeatmapRows(7).setHeatmapCols(7).setHeatmap(heatmap).build();
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,7 +13,6 @@ import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.events.Topics;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.PredictionMade;
-import org.cytotriage.events.v1.TreatmentGroup;
 import org.cytotriage.infra.RealInfraTestResource;
 import org.cytotriage.infra.RealInfrastructure;
 import org.cytotriage.infra.TopicWriter;
@@ -75,7 +73,8 @@ class CaseReportTest {
         writer.send(Topics.PREDICTIONS, caseId, malignant);
         writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, "hospital-a", benign, AuditEvents.MODEL, at.plusSeconds(1),
                 0.8, 0.15, 0.05, false));
-        ExplanationReady explanation = explanation(malignant);
+        ExplanationReady explanation = AuditEvents.explanation(malignant);
+        explanation.setOverlayKey("sha256/ov/" + flagged);
         writer.send(Topics.EXPLANATIONS, caseId, explanation);
 
         String json = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(
@@ -158,16 +157,5 @@ class CaseReportTest {
 
     private static String entryUrl(Bundle bundle, org.hl7.fhir.r4.model.Resource resource) {
         return bundle.getEntry().stream().filter(entry -> entry.getResource() == resource).findFirst().orElseThrow().getFullUrl();
-    }
-
-    private static ExplanationReady explanation(PredictionMade prediction) {
-        List<Float> heatmap = new ArrayList<>();
-        for (int i = 0; i < 49; i++) {
-            heatmap.add(i == 30 ? 1f : 0.1f);
-        }
-        return ExplanationReady.newBuilder().setEventId(UUID.randomUUID().toString()).setPredictionEventId(prediction.getEventId())
-                .setImageId(prediction.getImageId()).setCaseId(prediction.getCaseId()).setHospitalId("hospital-a")
-                .setExplainedAt(Instant.now()).setModel(AuditEvents.MODEL).setExplainedGroup(TreatmentGroup.MALIGNANT).setMethod("grad-cam")
-                .setHeatmapRows(7).setHeatmapCols(7).setHeatmap(heatmap).setOverlayKey("sha256/ov/" + prediction.getImageId()).build();
     }
 }
