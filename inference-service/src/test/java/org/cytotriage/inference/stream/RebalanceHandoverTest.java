@@ -93,9 +93,8 @@ class RebalanceHandoverTest {
             // The service predicts the images it kept; by the last of them, a batch it was running at the handover has ended too.
             Set<String> kept = new HashSet<>(imageOfCase.values());
             kept.removeAll(handed);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> predicted(run, found -> imagesOf(found).containsAll(kept)).containsAll(kept));
-            predictedWhileHeld = predicted(run, found -> imagesOf(found).containsAll(kept));
+            predictedWhileHeld = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> predicted(run, found -> imagesOf(found).containsAll(kept)), found -> found.containsAll(kept));
         }
         assertThat(predictedWhileHeld).as("images predicted by the service while the joining consumer held them").doesNotContainAnyElementsOf(handed);
 
