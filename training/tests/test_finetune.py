@@ -145,15 +145,39 @@ def test_starting_weights_that_miss_the_parents_reference_logits_stop_the_run(wo
     assert "do not reproduce" in capsys.readouterr().err
 
 
-def test_a_validation_split_classified_without_error_keeps_the_parents_temperature():
-    cases = [data.Case(f"c{i}.png", "val", b, g, "hospital-1", None, "") for i, (b, g) in enumerate([("II", 0), ("VI", 2)])]
-    split = data.Split(cases, torch.zeros(2, 3, 1, 1, dtype=torch.uint8), torch.zeros(2, 12), torch.zeros(2, 13, 14, 14))
-    parent = {"calibration": {"temperature": 0.9}}
-    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [0, 0, 3.0]]), split, parent)
-    assert temperature == 0.9 and "parent's temperature" in method
-    # One error, and the NLL has a minimum again: it is fitted.
-    temperature, method = finetune.refit_temperature(torch.tensor([[3.0, 0, 0], [2.0, 0, 1.0]]), split, parent)
+def validation_split(n: int) -> data.Split:
+    """n validation images, Bethesda II and VI in turn (only the labels matter to the refit)."""
+    kinds = [("II", 0), ("VI", 2)]
+    cases = [data.Case(f"c{i}.png", "val", *kinds[i % 2], "hospital-1", None, "") for i in range(n)]
+    return data.Split(cases, torch.zeros(n, 3, 1, 1, dtype=torch.uint8), torch.zeros(n, 12), torch.zeros(n, 13, 14, 14))
+
+
+def logits_with_errors(n: int, errors: int) -> torch.Tensor:
+    """Confident logits for validation_split(n), the first ``errors`` of them on the wrong class."""
+    right = torch.tensor([[3.0, 0, 0], [0, 0, 3.0]])
+    wrong = torch.tensor([[0, 0, 3.0], [3.0, 0, 0]])
+    return torch.stack([(wrong if i < errors else right)[i % 2] for i in range(n)])
+
+
+PARENT = {"calibration": {"temperature": 0.9}}
+
+
+def test_a_validation_split_with_errors_and_enough_images_gets_its_own_temperature():
+    n = finetune.MIN_CALIBRATION_IMAGES
+    temperature, method = finetune.refit_temperature(logits_with_errors(n, 5), validation_split(n), PARENT)
     assert temperature != 0.9 and method.startswith("temperature scaling")
+
+
+def test_a_validation_split_classified_without_error_keeps_the_parents_temperature():
+    n = finetune.MIN_CALIBRATION_IMAGES
+    temperature, method = finetune.refit_temperature(logits_with_errors(n, 0), validation_split(n), PARENT)
+    assert temperature == 0.9 and "without error" in method
+
+
+def test_a_validation_split_too_small_to_fit_keeps_the_parents_temperature_even_with_errors():
+    n = finetune.MIN_CALIBRATION_IMAGES - 1
+    temperature, method = finetune.refit_temperature(logits_with_errors(n, 5), validation_split(n), PARENT)
+    assert temperature == 0.9 and "smaller than" in method
 
 
 SHIPPED_CARD = Path(__file__).resolve().parents[2] / "models" / "thyroideffi-basic" / "model-card.json"
