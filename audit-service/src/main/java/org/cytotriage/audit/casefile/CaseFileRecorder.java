@@ -1,6 +1,7 @@
 package org.cytotriage.audit.casefile;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cytotriage.audit.database.RecordingTransaction;
@@ -30,10 +31,12 @@ public class CaseFileRecorder {
 
     private final KafkaTracing tracing;
     private final RecordingTransaction transaction;
+    private final Event<CaseFileChanged> changed;
 
-    CaseFileRecorder(KafkaTracing tracing, RecordingTransaction transaction) {
+    CaseFileRecorder(KafkaTracing tracing, RecordingTransaction transaction, Event<CaseFileChanged> changed) {
         this.tracing = tracing;
         this.transaction = transaction;
+        this.changed = changed;
     }
 
     @Incoming(Topics.IMAGES)
@@ -55,6 +58,7 @@ public class CaseFileRecorder {
         ImageRecord image = CaseFileMapper.toRecord(event);
         image.traceId = traceId;
         image.persist();
+        changed.fire(new CaseFileChanged(event.getCaseId(), event.getHospitalId(), event.getImageId()));
     }
 
     @Incoming(Topics.PREDICTIONS)
@@ -78,6 +82,7 @@ public class CaseFileRecorder {
         PredictionRecord prediction = CaseFileMapper.toRecord(event);
         prediction.traceId = traceId;
         prediction.persist();
+        changed.fire(new CaseFileChanged(event.getCaseId(), event.getHospitalId(), event.getImageId()));
     }
 
     @Incoming(Topics.EXPLANATIONS)

@@ -1,0 +1,59 @@
+package org.cytotriage.audit.interop.hl7;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The laboratory system that receives each case's AI result as an HL7 v2.5.1 ORU^R01 over MLLP;
+ * none unless {@code host} is set (production: {@code CYTOTRIAGE_LIS_HOST}, {@code CYTOTRIAGE_LIS_PORT}).
+ */
+@ConfigMapping(prefix = "cytotriage.lis")
+public interface LisConfig {
+
+    Optional<String> host();
+
+    @WithDefault("2575")
+    int port();
+
+    /** MSH-5 and MSH-6: how the laboratory system names itself. */
+    @WithDefault("LIS")
+    String receivingApplication();
+
+    @WithDefault("LAB")
+    String receivingFacility();
+
+    /** How long the sender waits for a message's acknowledgement before it counts as not delivered. */
+    @WithDefault("10s")
+    Duration ackTimeout();
+
+    /** How often pending messages are looked for (application.properties: the scheduler reads it by name). */
+    Duration sweepEvery();
+
+    /** A message not delivered is sent again after 1 s, then twice as long each time, up to this. */
+    @WithDefault("5m")
+    Duration maxRetryDelay();
+
+    /** Final diagnoses from the laboratory system, as HL7 v2 ORU^R01 over MLLP. */
+    Inbound inbound();
+
+    interface Inbound {
+
+        /** The MLLP port audit-service listens on; none, no listener (production: {@code CYTOTRIAGE_LIS_INBOUND_PORT}). */
+        Optional<Integer> port();
+
+        /**
+         * Which sending facility (MSH-4) speaks for which hospital, as {@code FACILITY=hospital-id}
+         * pairs; a message from a facility not named here is rejected, so a listener with none
+         * configured takes nothing.
+         */
+        Optional<List<String>> facilities();
+
+        /** The OBX-3 identifier of the observation that carries the Bethesda category (OBX-5: II, "Bethesda VI", ...). */
+        @WithDefault("BETHESDA")
+        String bethesdaObservation();
+    }
+}
