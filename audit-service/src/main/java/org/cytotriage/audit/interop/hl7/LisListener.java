@@ -13,7 +13,6 @@ import org.cytotriage.support.problem.ProblemException;
 import org.jboss.logging.Logger;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
-import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
@@ -65,7 +64,7 @@ public class LisListener {
         if (config.port().isEmpty()) {
             return;
         }
-        hapi = new DefaultHapiContext();
+        hapi = Mllp.context();
         // Every version a laboratory system sends (2.3 to 2.5.1) is read as v2.5.1's structures.
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
         server = hapi.newServer(config.port().get(), false);

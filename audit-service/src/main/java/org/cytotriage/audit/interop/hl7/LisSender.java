@@ -12,7 +12,6 @@ import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.Connection;
@@ -50,7 +49,7 @@ public class LisSender {
     private final LisConfig config;
     private final EntityManager entityManager;
     private final MeterRegistry registry;
-    private final HapiContext hapi = new DefaultHapiContext();
+    private final HapiContext hapi = Mllp.context();
     private Connection connection;
 
     LisSender(LisConfig config, EntityManager entityManager, MeterRegistry registry) {

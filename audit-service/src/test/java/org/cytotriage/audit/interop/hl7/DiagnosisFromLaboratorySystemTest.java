@@ -24,7 +24,6 @@ import org.cytotriage.infra.TopicWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.Connection;
@@ -62,7 +61,7 @@ class DiagnosisFromLaboratorySystemTest {
         }
     }
 
-    private static final HapiContext HAPI = new DefaultHapiContext();
+    private static final HapiContext HAPI = Mllp.context();
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
 
     @Inject
@@ -128,7 +127,7 @@ class DiagnosisFromLaboratorySystemTest {
 
     /** An ORU^R01 as a laboratory system sends a final diagnosis; {@code observer} null: no OBX-16. */
     private static ORU_R01 diagnosis(String facility, String controlId, String caseId, String category, String observer) throws Exception {
-        ORU_R01 oru = new ORU_R01();
+        ORU_R01 oru = HAPI.newMessage(ORU_R01.class);
         oru.initQuickstart("ORU", "R01", "P");
         oru.getMSH().getSendingApplication().getNamespaceID().setValue("LIS");
         oru.getMSH().getSendingFacility().getNamespaceID().setValue(facility);

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
-import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.HL7Service;
@@ -76,7 +75,7 @@ class LaboratorySystemTest {
     /** What the laboratory system received, in order, and how it answers each case (AA unless scripted). */
     private static final List<ORU_R01> RECEIVED = new CopyOnWriteArrayList<>();
     private static final Map<String, Deque<AcknowledgmentCode>> SCRIPT = new ConcurrentHashMap<>();
-    private static final HapiContext HAPI = new DefaultHapiContext();
+    private static final HapiContext HAPI = Mllp.context();
     private static HL7Service laboratory;
 
     private final TopicWriter writer = new TopicWriter(RealInfrastructure.shared());
