@@ -78,7 +78,8 @@ final class OruMapper {
         msh.getMessageControlID().setValue(controlId);
         msh.getProcessingID().getProcessingID().setValue("P");
         msh.getVersionID().getVersionID().setValue("2.5.1");
-        // Original acknowledgement mode: the receiver answers each message with an ACK on the same connection.
+        // MSH-18: the notes and names may hold characters outside ASCII. (No MSH-15/16: original acknowledgement
+        // mode, the receiver answers each message with an ACK on the same connection.)
         msh.getCharacterSet(0).setValue("UNICODE UTF-8");
     }
 
