@@ -24,6 +24,9 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.cytotriage.events.v1.DeadLetter;
+import org.cytotriage.events.v1.DicomRef;
+import org.cytotriage.events.v1.ImageReceived;
+import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ManifestRef;
 import org.cytotriage.events.v1.ModelRef;
 import org.cytotriage.events.v1.PredictionMade;
@@ -74,6 +77,34 @@ class ReleasedSchemasTest {
         Schema releasedCase = released.getField("manifest").schema().getElementType();
         assertThat(releasedCase.getField("caseId")).as("the case 1.2 added to each confirmed image").isNull();
         assertReadEitherWay(released, current);
+    }
+
+    @Test
+    void imageReceivedReadsAndIsReadByRelease10() throws IOException {
+        Schema released = released("ImageReceived-1.0.avsc");
+        Schema current = ImageReceived.getClassSchema();
+
+        assertThat(released.getField("dicom")).as("the DICOM instance 1.1 added").isNull();
+        assertReadEitherWay(released, current);
+
+        // Bytes: an image that came by STOW-RS reads in 1.0 as the image it is, without its UIDs.
+        ImageReceived today = ImageReceived.newBuilder().setEventId(UUID.randomUUID().toString()).setImageId(UUID.randomUUID().toString())
+                .setCaseId("ACC-1").setHospitalId("hospital-a").setReceivedAt(Instant.parse("2027-01-05T09:00:00Z"))
+                .setImage(ImageRef.newBuilder().setKey("hospital-a/sha256/ab/" + "ab".repeat(32)).setSha256("ab".repeat(32))
+                        .setMediaType("image/jpeg").setSizeBytes(1234).setWidth(640).setHeight(480).build())
+                .setOriginalFileName("1.2.3.4.dcm").setSource("dicomweb")
+                .setDicom(DicomRef.newBuilder().setStudyInstanceUid("1.2.3").setSeriesInstanceUid("1.2.3.1").setSopInstanceUid("1.2.3.4")
+                        .setSopClassUid("1.2.840.10008.5.1.4.1.1.77.1.2").build())
+                .build();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(written, null);
+        new SpecificDatumWriter<ImageReceived>(current).write(today, encoder);
+        encoder.flush();
+        GenericRecord readBy10 = new GenericDatumReader<GenericRecord>(current, released)
+                .read(null, DecoderFactory.get().binaryDecoder(written.toByteArray(), null));
+        assertThat(readBy10.get("caseId").toString()).isEqualTo("ACC-1");
+        assertThat(((GenericRecord) readBy10.get("image")).get("width")).isEqualTo(640);
+        assertThat(readBy10.get("source").toString()).isEqualTo("dicomweb");
     }
 
     /** Services on either version read each other's events. */

@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.cytotriage.audit.deadletter.DeadLetterRecord;
 import org.cytotriage.events.FloatArrays;
+import org.cytotriage.events.v1.DicomRef;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.events.v1.ImageReceived;
@@ -35,6 +36,13 @@ final class CaseFileMapper {
         record.originalFilename = event.getOriginalFileName();
         record.source = event.getSource();
         record.receivedAt = event.getReceivedAt();
+        DicomRef dicom = event.getDicom();
+        if (dicom != null) {
+            record.studyInstanceUid = dicom.getStudyInstanceUid();
+            record.seriesInstanceUid = dicom.getSeriesInstanceUid();
+            record.sopInstanceUid = dicom.getSopInstanceUid();
+            record.sopClassUid = dicom.getSopClassUid();
+        }
         return record;
     }
 
@@ -50,6 +58,9 @@ final class CaseFileMapper {
                         .setSizeBytes(image.sizeBytes).setWidth(image.width).setHeight(image.height).build())
                 .setOriginalFileName(image.originalFilename)
                 .setSource(image.source)
+                .setDicom(image.sopInstanceUid == null ? null : DicomRef.newBuilder().setStudyInstanceUid(image.studyInstanceUid)
+                        .setSeriesInstanceUid(image.seriesInstanceUid).setSopInstanceUid(image.sopInstanceUid)
+                        .setSopClassUid(image.sopClassUid).build())
                 .build();
     }
 
@@ -123,7 +134,9 @@ final class CaseFileMapper {
                             explanation == null ? null : toView(explanation),
                             openLetters.stream().filter(l -> image.imageId.equals(l.imageId))
                                     .filter(l -> !l.isAnsweredBy(explanation == null ? null : explanation.recordedAt))
-                                    .max(Comparator.comparing(l -> l.occurredAt)).map(CaseFileMapper::toView).orElse(null));
+                                    .max(Comparator.comparing(l -> l.occurredAt)).map(CaseFileMapper::toView).orElse(null),
+                            image.sopInstanceUid == null ? null : new CaseView.Dicom(image.studyInstanceUid, image.seriesInstanceUid,
+                                    image.sopInstanceUid, image.sopClassUid));
                 })
                 .toList());
     }

@@ -9,10 +9,15 @@ public record CaseView(String caseId, String hospitalId, List<Image> images) {
     /**
      * {@code originalUrl}: the image as received, a path on this service; {@code traceId}: the W3C
      * trace its upload started, which its prediction and explanation continue; {@code notProcessed}:
-     * why a service gave up on the image, while no re-drive or later explanation answered it.
+     * why a service gave up on the image, while no re-drive or later explanation answered it;
+     * {@code dicom}: the PACS instance it came as (STOW-RS), null for other sources.
      */
     public record Image(String imageId, String sha256, String mediaType, int width, int height, Instant receivedAt,
-            String originalUrl, String traceId, Prediction prediction, Explanation explanation, NotProcessed notProcessed) {
+            String originalUrl, String traceId, Prediction prediction, Explanation explanation, NotProcessed notProcessed, Dicom dicom) {
+    }
+
+    /** Where an image that came by DICOMweb lives in the hospital's PACS. */
+    public record Dicom(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid, String sopClassUid) {
     }
 
     /** The dead letter that stopped an image: which service, why, when. */

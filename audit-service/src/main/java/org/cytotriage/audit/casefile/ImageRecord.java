@@ -41,4 +41,13 @@ public class ImageRecord extends PanacheEntityBase {
     public Instant receivedAt;
     @Column(name = "trace_id")
     public String traceId;
+    /** The DICOM instance the image came as (STOW-RS); all four null for any other source. */
+    @Column(name = "study_instance_uid")
+    public String studyInstanceUid;
+    @Column(name = "series_instance_uid")
+    public String seriesInstanceUid;
+    @Column(name = "sop_instance_uid")
+    public String sopInstanceUid;
+    @Column(name = "sop_class_uid")
+    public String sopClassUid;
 }

@@ -17,6 +17,7 @@ import org.cytotriage.audit.As;
 import org.cytotriage.audit.AuditEvents;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.Topics;
+import org.cytotriage.events.v1.DicomRef;
 import org.cytotriage.events.v1.ExplanationReady;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ImageRef;
@@ -79,6 +80,30 @@ class CaseFileRecorderTest {
         byte[] overlay = As.cytopathologist("hospital-a").when().get("/api/v1/images/" + imageId + "/overlay").then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
         assertThat(overlay).isEqualTo(OVERLAY_PNG);
+    }
+
+    @Test
+    void anImageThatCameFromAPacsKeepsItsStudySeriesAndInstanceUidsOnRecord() {
+        String caseId = "case-audit-" + UUID.randomUUID().toString().substring(0, 8);
+        String imageId = UUID.randomUUID().toString();
+        ImageReceived image = image(caseId, imageId);
+        image.setSource("dicomweb");
+        image.setDicom(DicomRef.newBuilder().setStudyInstanceUid("1.2.826.0.1.3680043.10.1199.7")
+                .setSeriesInstanceUid("1.2.826.0.1.3680043.10.1199.7.1").setSopInstanceUid("1.2.826.0.1.3680043.10.1199.7.1.1")
+                .setSopClassUid("1.2.840.10008.5.1.4.1.1.77.1.2").build());
+        writer.send(Topics.IMAGES, caseId, image);
+        String other = UUID.randomUUID().toString();
+        writer.send(Topics.IMAGES, caseId, image(caseId, other));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                As.cytopathologist("hospital-a").when().get("/api/v1/cases/" + caseId).then().statusCode(200)
+                        .body("images.find { it.imageId == '" + imageId + "' }.dicom.studyInstanceUid", equalTo("1.2.826.0.1.3680043.10.1199.7"))
+                        .body("images.find { it.imageId == '" + imageId + "' }.dicom.seriesInstanceUid",
+                                equalTo("1.2.826.0.1.3680043.10.1199.7.1"))
+                        .body("images.find { it.imageId == '" + imageId + "' }.dicom.sopInstanceUid",
+                                equalTo("1.2.826.0.1.3680043.10.1199.7.1.1"))
+                        .body("images.find { it.imageId == '" + imageId + "' }.dicom.sopClassUid", equalTo("1.2.840.10008.5.1.4.1.1.77.1.2"))
+                        .body("images.find { it.imageId == '" + other + "' }.dicom", org.hamcrest.Matchers.nullValue()));
     }
 
     @Test

@@ -53,6 +53,10 @@ class ColumnsHoldEventFieldsTest {
         keep(ImageReceived.getClassSchema(), "image.mediaType", "images.media_type");
         keep(ImageReceived.getClassSchema(), "originalFileName", "images.original_filename");
         keep(ImageReceived.getClassSchema(), "source", "images.source");
+        keep(ImageReceived.getClassSchema(), "dicom.studyInstanceUid", "images.study_instance_uid");
+        keep(ImageReceived.getClassSchema(), "dicom.seriesInstanceUid", "images.series_instance_uid");
+        keep(ImageReceived.getClassSchema(), "dicom.sopInstanceUid", "images.sop_instance_uid");
+        keep(ImageReceived.getClassSchema(), "dicom.sopClassUid", "images.sop_class_uid");
         keep(PredictionMade.getClassSchema(), "eventId", "predictions.event_id");
         keep(PredictionMade.getClassSchema(), "imageId", "predictions.image_id");
         keep(PredictionMade.getClassSchema(), "caseId", "predictions.case_id");

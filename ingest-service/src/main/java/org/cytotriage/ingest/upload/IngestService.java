@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.cytotriage.core.imagestore.ImageStore;
 import org.cytotriage.events.FieldLimits;
+import org.cytotriage.events.v1.DicomRef;
 import org.cytotriage.events.v1.ImageReceived;
 import org.cytotriage.events.v1.ImageRef;
 import org.cytotriage.ingest.availability.UnavailableException;
+import org.cytotriage.ingest.dicom.DicomInstance;
 import org.cytotriage.ingest.publish.ImageReceivedPublisher;
 import org.cytotriage.ingest.validation.ImageLimits;
 import org.cytotriage.ingest.validation.ImageValidator;
@@ -118,16 +120,29 @@ public class IngestService {
                         .build())
                 .setOriginalFileName(upload.fileName())
                 .setSource(upload.source())
+                .setDicom(upload.dicom() == null ? null : DicomRef.newBuilder()
+                        .setStudyInstanceUid(upload.dicom().studyInstanceUid())
+                        .setSeriesInstanceUid(upload.dicom().seriesInstanceUid())
+                        .setSopInstanceUid(upload.dicom().sopInstanceUid())
+                        .setSopClassUid(upload.dicom().sopClassUid())
+                        .build())
                 .build();
     }
 
-    /** An image offered for a case; its fields are checked against the event's bounds when it is made. */
-    public record Upload(String caseId, String hospitalId, String fileName, String source) {
+    /**
+     * An image offered for a case; its fields are checked against the event's bounds when it is made.
+     * {@code dicom} names the DICOM instance it came as (STOW-RS), null for any other source.
+     */
+    public record Upload(String caseId, String hospitalId, String fileName, String source, DicomInstance.Identity dicom) {
 
         public Upload {
             caseId = UploadFields.id("caseId", caseId);
             hospitalId = UploadFields.id("hospitalId", hospitalId);
             fileName = UploadFields.fileName(fileName);
+        }
+
+        public Upload(String caseId, String hospitalId, String fileName, String source) {
+            this(caseId, hospitalId, fileName, source, null);
         }
     }
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.cytotriage.ingest.availability.Availability;
 import org.cytotriage.ingest.availability.UnavailableException;
+import org.cytotriage.ingest.dicom.StowResource;
 import org.cytotriage.ingest.validation.ImageLimits;
 import org.cytotriage.ingest.validation.InvalidImageException;
 import org.cytotriage.support.problem.Problem;
@@ -57,6 +58,8 @@ public class UploadAdmission {
     void register(@Observes Router router) {
         String path = ImageUploadResource.PATH.replace("{caseId}", ":caseId");
         router.post(path).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::admit);
+        // A STOW-RS request is a body of instances, each taken the upload's way: it is counted as an upload.
+        router.postWithRegex(StowResource.PATH + "(/[^/]+)?").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::admit);
         // Quarkus's own limit counts a body sent without its length as it arrives, and answers a
         // bare 413. A raw body is counted by IngestService instead, which answers the 413 problem;
         // a multipart body keeps Quarkus's count, as its parser writes it to disk before our code runs.

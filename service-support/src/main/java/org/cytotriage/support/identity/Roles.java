@@ -8,6 +8,11 @@ public final class Roles {
 
     /** Uploads to its own hospital and reads the status of its uploads. */
     public static final String SCANNER = "scanner";
+    /**
+     * A PACS or DICOM modality storing instances to its hospital over DICOMweb (STOW-RS); nothing
+     * else. Its own role, not the scanner's: it reaches ingest by another protocol and another path.
+     */
+    public static final String PACS = "pacs";
     /** Its own hospital's worklist, cases, images and overlays; records final diagnoses. */
     public static final String CYTOPATHOLOGIST = "cytopathologist";
     /** Audit reports, metrics, drift, disagreement reviews and monthly samples of its hospitals. */

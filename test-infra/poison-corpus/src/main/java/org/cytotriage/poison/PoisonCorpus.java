@@ -236,8 +236,27 @@ public final class PoisonCorpus {
         if (dot < 0) {
             record.put(field.pos(), value);
         } else {
+            if (record.get(field.pos()) == null) {
+                record.put(field.pos(), absent(nonNull(field.schema())));
+            }
             set((IndexedRecord) record.get(field.pos()), path.substring(dot + 1), value);
         }
+    }
+
+    /**
+     * An optional record the template leaves out (ImageReceived's {@code dicom}), made so that its
+     * strings can be set at their bounds: every string "1", which is within any bound and a valid UID.
+     */
+    private static IndexedRecord absent(Schema schema) {
+        IndexedRecord made = (IndexedRecord) SpecificData.get().newRecord(null, schema);
+        for (Schema.Field field : schema.getFields()) {
+            if (nonNull(field.schema()).getType() != Schema.Type.STRING) {
+                throw new IllegalStateException(schema.getName() + "." + field.name() + " is not a string: give the template a "
+                        + schema.getName() + " to vary");
+            }
+            made.put(field.pos(), "1");
+        }
+        return made;
     }
 
     private static Schema nonNull(Schema schema) {

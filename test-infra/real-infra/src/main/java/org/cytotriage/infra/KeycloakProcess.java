@@ -36,15 +36,17 @@ final class KeycloakProcess implements IdentityProvider {
     private final ManagedProcess process;
     private final String workstationSecret;
     private final String scannerSecret;
+    private final String pacsSecret;
     private final String demoPassword;
     private final String adminPassword;
 
-    private KeycloakProcess(int port, ManagedProcess process, String workstationSecret, String scannerSecret, String demoPassword,
+    private KeycloakProcess(int port, ManagedProcess process, String workstationSecret, String scannerSecret, String pacsSecret, String demoPassword,
             String adminPassword) {
         this.port = port;
         this.process = process;
         this.workstationSecret = workstationSecret;
         this.scannerSecret = scannerSecret;
+        this.pacsSecret = pacsSecret;
         this.demoPassword = demoPassword;
         this.adminPassword = adminPassword;
     }
@@ -68,6 +70,7 @@ final class KeycloakProcess implements IdentityProvider {
         }
         String workstationSecret = Secrets.random();
         String scannerSecret = Secrets.random();
+        String pacsSecret = Secrets.random();
         String demoPassword = "demo-" + Secrets.random().substring(0, 16);
         String adminPassword = Secrets.random();
         Map<String, String> environment = new LinkedHashMap<>();
@@ -77,11 +80,12 @@ final class KeycloakProcess implements IdentityProvider {
         environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         environment.put("CYTOTRIAGE_WORKSTATION_CLIENT_SECRET", workstationSecret);
         environment.put("CYTOTRIAGE_SCANNER_SECRET", scannerSecret);
+        environment.put("CYTOTRIAGE_PACS_SECRET", pacsSecret);
         environment.put("CYTOTRIAGE_DEMO_PASSWORD", demoPassword);
         ManagedProcess process = new ManagedProcess("Keycloak", List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + managementPort,
                 "--hostname-strict=false", "--import-realm"), environment, workDir.resolve("keycloak.log"));
-        return new KeycloakProcess(port, process, workstationSecret, scannerSecret, demoPassword, adminPassword);
+        return new KeycloakProcess(port, process, workstationSecret, scannerSecret, pacsSecret, demoPassword, adminPassword);
     }
 
     /** The realm as deployments import it, plus the demo users and the scanners' clients. */
@@ -120,6 +124,9 @@ final class KeycloakProcess implements IdentityProvider {
         }
         if (clientId.startsWith("scanner-")) {
             return scannerSecret;
+        }
+        if (clientId.startsWith("pacs-")) {
+            return pacsSecret;
         }
         throw new IllegalArgumentException("no confidential client '" + clientId + "' in the demo realm");
     }

@@ -96,7 +96,15 @@ public final class Logins {
 
     /** The access token of a hospital's scanner (client {@code scanner-<hospital>}, client credentials). */
     public String scanner(String hospital) {
-        String client = "scanner-" + hospital;
+        return client("scanner-" + hospital);
+    }
+
+    /** The access token of a hospital's PACS (client {@code pacs-<hospital>}, client credentials). */
+    public String pacs(String hospital) {
+        return client("pacs-" + hospital);
+    }
+
+    private String client(String client) {
         return tokens.compute("client:" + client, (key, kept) -> kept != null && kept.fresh() ? kept
                 : token(form("grant_type", "client_credentials", "client_id", client, "client_secret", provider.clientSecret(client)))).value();
     }
