@@ -219,6 +219,8 @@ public final class LocalStack implements AutoCloseable {
                 stack.infra.identity().issuer());
         System.out.printf("  a scanner         client scanner-demo-hospital, SECRET=%s (README: upload with its token)%n",
                 stack.infra.identity().clientSecret("scanner-demo-hospital"));
+        System.out.printf("  a PACS            client pacs-demo-hospital, SECRET=%s (README: DICOMweb STOW-RS to %s/dicomweb/)%n",
+                stack.infra.identity().clientSecret("pacs-demo-hospital"), stack.url("ingest-service"));
         stack.services.forEach((name, processes) -> System.out.printf("  %-18s %s/q/health%n", name, processes.get(0).url()));
         System.out.println("Demo models are NOT FOR CLINICAL USE.");
         if (!exitAfterDemo) {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -64,11 +65,18 @@ class AccessMatrixTest {
     private static final String CYTO_B = "cyto.b";
     private static final String AUDITOR_B = "auditor.b";
     private static final String SCANNER_B = "scanner:" + B;
+    private static final String PACS_B = "pacs:" + B;
 
     //                                                                                              none exp scan cyto audt  ml adm lead other
     private static final List<Row> MATRIX = List.of(
             row("ingest-service", "POST", "/api/v1/cases/{caseId}/images", CYTO_B, s(401, 401, 202, 202, 403, 403, 403, 403, 403),
                     f -> "/api/v1/cases/matrix-upload-" + f.uploads().incrementAndGet() + "/images"),
+            // STOW-RS is the PACS's alone (StowTest and PacsStowTest show it storing): every other role is refused, and so is
+            // a PACS of hospital B naming hospital A.
+            row("ingest-service", "POST", "/dicomweb/studies", PACS_B, s(401, 401, 403, 403, 403, 403, 403, 403, 403),
+                    f -> "/dicomweb/studies?hospital=" + A),
+            row("ingest-service", "POST", "/dicomweb/studies/{study}", PACS_B, s(401, 401, 403, 403, 403, 403, 403, 403, 403),
+                    f -> "/dicomweb/studies/1.2.826.0.1.3680043.10.1199.1?hospital=" + A),
             row("audit-service", "GET", "/api/v1/cases", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 403),
                     f -> "/api/v1/cases?hospital=" + A),
             row("audit-service", "GET", "/api/v1/cases/{caseId}", CYTO_B, s(401, 401, 403, 200, 403, 403, 403, 403, 404),
@@ -225,6 +233,11 @@ class AccessMatrixTest {
         if (row.method().equals("GET")) {
             return request.get(url).statusCode();
         }
+        if (row.path().startsWith("/dicomweb/")) {
+            return request.contentType("multipart/related; type=\"application/dicom\"; boundary=matrix")
+                    .body("--matrix\r\nContent-Type: application/dicom\r\n\r\nnot read\r\n--matrix--\r\n".getBytes(StandardCharsets.US_ASCII))
+                    .post(url).statusCode();
+        }
         if (row.path().endsWith("/images")) {
             byte[] jpeg = new SyntheticCytologyGenerator().generate(9000 + fixture.uploads().get(), BethesdaCategory.IV).jpegBytes();
             // Another hospital's account names hospital A: refused, whatever it may do at its own.
@@ -239,6 +252,9 @@ class AccessMatrixTest {
     }
 
     private static String otherToken(String account) {
+        if (account.startsWith("pacs:")) {
+            return stack.logins().pacs(account.substring("pacs:".length()));
+        }
         return account.startsWith("scanner:") ? stack.logins().scanner(account.substring("scanner:".length())) : stack.logins().user(account);
     }
 

@@ -64,7 +64,7 @@ public final class TestCertificates {
     }
 
     /** A new authority, its certificate written to {@code directory/ca.crt}. */
-    static TestCertificates create(Path directory) {
+    public static TestCertificates create(Path directory) {
         try {
             return new TestCertificates(Files.createDirectories(directory));
         } catch (IOException e) {
@@ -77,8 +77,11 @@ public final class TestCertificates {
         return directory.resolve("ca.crt");
     }
 
-    /** A server's key and certificate, issued by the authority for 127.0.0.1 and localhost. */
-    ServerCertificate issue(String commonName) {
+    /**
+     * A server's key and certificate, issued by the authority for 127.0.0.1 and localhost; a client
+     * shows the same kind of certificate in mutual TLS (an MLLP peer).
+     */
+    public ServerCertificate issue(String commonName) {
         KeyPair key = ecKey();
         X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(authority, serial(), notBefore(), notAfter(),
                 new X500Name("CN=" + commonName), key.getPublic()), builder -> {
@@ -111,7 +114,7 @@ public final class TestCertificates {
     }
 
     /** A server's key and certificate as PEM files, and both in a PKCS#12 key store for a JVM server. */
-    record ServerCertificate(Path key, Path certificate, Path keyStore, String keyStorePassword) {
+    public record ServerCertificate(Path key, Path certificate, Path keyStore, String keyStorePassword) {
     }
 
     private interface Extensions {

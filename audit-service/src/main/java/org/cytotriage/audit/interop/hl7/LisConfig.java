@@ -26,6 +26,15 @@ public interface LisConfig {
     @WithDefault("LAB")
     String receivingFacility();
 
+    /**
+     * A TLS configuration of Quarkus's registry ({@code quarkus.tls.<name>.key-store.*}, {@code
+     * .trust-store.*}) to speak MLLP over mutual TLS both ways: the sender shows this service's
+     * certificate and takes the laboratory system's only if the trust store vouches for it and it
+     * names the host; the listener takes connections only from clients with a certificate the trust
+     * store vouches for. None: plain MLLP, for a network the hospital secures otherwise.
+     */
+    Optional<String> tlsConfigurationName();
+
     /** How long the sender waits for a message's acknowledgement before it counts as not delivered. */
     @WithDefault("10s")
     Duration ackTimeout();

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import javax.net.ssl.SSLContext;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,6 +27,7 @@ import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -43,13 +47,17 @@ public class LisListener {
     private static final Logger LOG = Logger.getLogger(LisListener.class);
 
     private final LisConfig.Inbound config;
+    private final LisConfig lis;
+    private final TlsConfigurationRegistry certificates;
     private final LisDiagnoses diagnoses;
     private final Map<String, String> hospitalsByFacility = new HashMap<>();
     private HapiContext hapi;
     private HL7Service server;
 
-    LisListener(LisConfig config, LisDiagnoses diagnoses) {
+    LisListener(LisConfig config, LisDiagnoses diagnoses, TlsConfigurationRegistry certificates) {
         this.config = config.inbound();
+        this.lis = config;
+        this.certificates = certificates;
         this.diagnoses = diagnoses;
         for (String pair : this.config.facilities().orElse(List.of())) {
             String[] parts = pair.split("=", 2);
@@ -64,13 +72,15 @@ public class LisListener {
         if (config.port().isEmpty()) {
             return;
         }
-        hapi = Mllp.context();
+        Optional<SSLContext> tls = Mllp.tls(lis, certificates);
+        hapi = tls.map(Mllp::context).orElseGet(Mllp::context);
         // Every version a laboratory system sends (2.3 to 2.5.1) is read as v2.5.1's structures.
         hapi.setModelClassFactory(new CanonicalModelClassFactory("2.5.1"));
-        server = hapi.newServer(config.port().get(), false);
+        server = hapi.newServer(config.port().get(), tls.isPresent());
         server.registerApplication("ORU", "R01", new Diagnoses());
         server.startAndWait();
-        LOG.infof("laboratory system: taking final diagnoses as HL7 ORU^R01 on MLLP port %d from %s", config.port().get(),
+        LOG.infof("laboratory system: taking final diagnoses as HL7 ORU^R01 on MLLP%s port %d from %s", tls.isPresent() ? " over mutual TLS" : "",
+                config.port().get(),
                 hospitalsByFacility.isEmpty() ? "no facility (cytotriage.lis.inbound.facilities is empty)" : hospitalsByFacility);
     }
 

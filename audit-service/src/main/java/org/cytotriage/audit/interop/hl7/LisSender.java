@@ -4,7 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +26,7 @@ import ca.uhn.hl7v2.validation.impl.NoValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.tls.TlsConfigurationRegistry;
 
 /**
  * Sends the laboratory system its result messages over MLLP, each case's in the order they were
@@ -49,13 +53,17 @@ public class LisSender {
     private final LisConfig config;
     private final EntityManager entityManager;
     private final MeterRegistry registry;
-    private final HapiContext hapi = Mllp.context();
+    private final HapiContext hapi;
+    private final boolean tls;
     private Connection connection;
 
-    LisSender(LisConfig config, EntityManager entityManager, MeterRegistry registry) {
+    LisSender(LisConfig config, EntityManager entityManager, MeterRegistry registry, TlsConfigurationRegistry certificates) {
         this.config = config;
         this.entityManager = entityManager;
         this.registry = registry;
+        Optional<SSLContext> tls = config.host().isPresent() ? Mllp.tls(config, certificates) : Optional.empty();
+        this.hapi = tls.map(Mllp::context).orElseGet(Mllp::context);
+        this.tls = tls.isPresent();
         // The messages were built by HAPI from the record; they are read back only to be sent.
         hapi.setValidationContext(new NoValidation());
     }
@@ -158,7 +166,7 @@ public class LisSender {
 
     private Connection connection() throws HL7Exception {
         if (connection == null || !connection.isOpen()) {
-            connection = hapi.newClient(config.host().orElseThrow(), config.port(), false);
+            connection = hapi.newClient(config.host().orElseThrow(), config.port(), tls);
             connection.getInitiator().setTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         return connection;
