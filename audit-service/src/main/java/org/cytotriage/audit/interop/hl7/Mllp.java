@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -27,10 +29,16 @@ final class Mllp {
     /**
      * Control ids of the messages HAPI makes (acknowledgements) counted in memory: HAPI's default
      * keeps its counter in a file in the working directory, which a container's read-only root does
-     * not allow.
+     * not allow. Each context has threads of its own: HAPI's default is one executor for the whole
+     * JVM, which closing any context shuts down, so closing the sender's would stop the listener.
      */
     static HapiContext context() {
-        HapiContext context = new DefaultHapiContext();
+        AtomicInteger threads = new AtomicInteger();
+        HapiContext context = new DefaultHapiContext(Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "mllp-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }));
         context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         return context;
     }

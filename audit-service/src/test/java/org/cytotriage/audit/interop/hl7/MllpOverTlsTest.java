@@ -159,6 +159,10 @@ class MllpOverTlsTest {
         assertThat(outsider).as("a certificate of another authority").isNotNull();
         assertThat(plain).as("plain MLLP").isNotNull();
         assertThat(versions(caseId)).as("nothing recorded").isEmpty();
+        // The listener was there all along: a trusted client is heard at once.
+        assertThat(new Terser(send(Mllp.context(ssl("ours/lis.p12", "lis")), true, diagnosis(caseId, "TLS-" + UUID.randomUUID())))
+                .get("/MSA-1")).isEqualTo("AA");
+        assertThat(versions(caseId)).containsExactly("IV 4711 1");
     }
 
     private static Message send(HapiContext context, boolean tls, Message message) throws Exception {
