@@ -104,8 +104,9 @@ public final class DicomReader {
             }
             readDataSet(!transferSyntax.equals(IMPLICIT_VR_LITTLE_ENDIAN), file.length, 0);
 
-            String sopClass = string(SOP_CLASS) != null ? string(SOP_CLASS) : string(MEDIA_SOP_CLASS);
-            String sopInstance = string(SOP_INSTANCE) != null ? string(SOP_INSTANCE) : string(MEDIA_SOP_INSTANCE);
+            // The data set's own UIDs; the meta information's copies where a data set leaves them out.
+            String sopClass = string(SOP_CLASS, MEDIA_SOP_CLASS);
+            String sopInstance = string(SOP_INSTANCE, MEDIA_SOP_INSTANCE);
             named = named(sopInstance, sopClass);
             DicomInstance.Identity identity = new DicomInstance.Identity(uid(STUDY_INSTANCE, "Study Instance UID", string(STUDY_INSTANCE)),
                     uid(SERIES_INSTANCE, "Series Instance UID", string(SERIES_INSTANCE)), uid(SOP_INSTANCE, "SOP Instance UID", sopInstance),
@@ -305,7 +306,7 @@ public final class DicomReader {
         BufferedImage image = new BufferedImage(columns, rows, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         boolean inverted = "MONOCHROME1".equals(photometric);
-        boolean planar = samples == 3 && integer(PLANAR_CONFIGURATION, 0) == 1;
+        boolean planar = samples == 3 && Integer.valueOf(1).equals(unsigned(PLANAR_CONFIGURATION));
         int pixels = rows * columns;
         for (int i = 0; i < pixels; i++) {
             if (grey) {
@@ -346,16 +347,17 @@ public final class DicomReader {
     }
 
     private int required(int tag, String name) {
-        byte[] value = values.get(tag);
-        if (value == null || value.length < 2) {
+        Integer value = unsigned(tag);
+        if (value == null) {
             throw DicomRefusal.doesNotMatch("no " + name + " " + tag(tag) + " for the uncompressed pixel data");
         }
-        return u16(value, 0);
+        return value;
     }
 
-    private int integer(int tag, int otherwise) {
+    /** A US value; null when the instance does not have it. */
+    private Integer unsigned(int tag) {
         byte[] value = values.get(tag);
-        return value == null || value.length < 2 ? otherwise : u16(value, 0);
+        return value == null || value.length < 2 ? null : u16(value, 0);
     }
 
     private Integer integerString(int tag) {
@@ -368,6 +370,12 @@ public final class DicomReader {
         } catch (NumberFormatException e) {
             throw DicomRefusal.doesNotMatch(tag(tag) + " is not a number: '" + value + "'");
         }
+    }
+
+    /** {@code tag}'s value, else {@code otherwise}'s; null when the instance has neither. */
+    private String string(int tag, int otherwise) {
+        String value = string(tag);
+        return value != null ? value : string(otherwise);
     }
 
     private String string(int tag) {

@@ -102,8 +102,8 @@ class StowTest {
         byte[] good = dicom.of(TestImages.encoded("jpeg", 63), DicomFiles.VL_PHOTOGRAPHIC, Encoding.JPEG_BASELINE, attributes("STOW-2", study));
         byte[] noCase = dicom.of(TestImages.encoded("jpeg", 64), DicomFiles.VL_MICROSCOPIC, Encoding.JPEG_BASELINE,
                 Map.of("StudyInstanceUID", study, "SeriesInstanceUID", study + ".1"));
-        byte[] jpeg2000 = dicom.of(TestImages.encoded("jpeg", 65), DicomFiles.VL_MICROSCOPIC, Encoding.JPEG_BASELINE, attributes("STOW-2", study));
-        replace(jpeg2000, DicomReader.JPEG_BASELINE, "1.2.840.10008.1.2.4.90");
+        byte[] jpeg2000 = DicomFiles.relabelledAsJpeg2000(dicom.of(TestImages.encoded("jpeg", 65), DicomFiles.VL_MICROSCOPIC,
+                Encoding.JPEG_BASELINE, attributes("STOW-2", study)));
         byte[] truncated = Arrays.copyOf(dicom.of(TestImages.encoded("jpeg", 66), DicomFiles.VL_MICROSCOPIC, Encoding.JPEG_BASELINE,
                 attributes("STOW-2", study)), 3_000);
         byte[] badCaseId = dicom.of(TestImages.encoded("jpeg", 67), DicomFiles.VL_MICROSCOPIC, Encoding.JPEG_BASELINE,
@@ -118,7 +118,7 @@ class StowTest {
                 DicomRefusal.CANNOT_UNDERSTAND, DicomRefusal.PROCESSING_FAILURE);
         List<String> comments = answer.getList("00081198.Value.00000902.Value.flatten()", String.class);
         assertThat(comments.get(0)).contains("(0008,0050)");
-        assertThat(comments.get(1)).contains("1.2.840.10008.1.2.4.90");
+        assertThat(comments.get(1)).contains(DicomFiles.JPEG_2000_UID);
         assertThat(comments.get(3)).contains("caseId");
         assertThat(comments).allSatisfy(comment -> assertThat(comment.length()).as("an LO value").isLessThanOrEqualTo(64));
         assertThat(answer.getList("00081198.Value.00081155.Value.flatten()", String.class)).as("failures named where the file names them")
@@ -201,11 +201,5 @@ class StowTest {
         UUID uuid = UUID.randomUUID();
         return "2.25." + new java.math.BigInteger(1, java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
                 .putLong(uuid.getLeastSignificantBits()).array());
-    }
-
-    private static void replace(byte[] file, String from, String to) {
-        String text = new String(file, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf(from);
-        System.arraycopy(to.getBytes(StandardCharsets.US_ASCII), 0, file, at, to.length());
     }
 }

@@ -20,6 +20,8 @@ public final class DicomFiles {
     public static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
     public static final String VL_PHOTOGRAPHIC = "1.2.840.10008.5.1.4.1.1.77.1.4";
     public static final String VL_MICROSCOPIC = "1.2.840.10008.5.1.4.1.1.77.1.2";
+    public static final String JPEG_BASELINE_UID = "1.2.840.10008.1.2.4.50";
+    public static final String JPEG_2000_UID = "1.2.840.10008.1.2.4.90";
 
     /** How the pixels are encoded in the file. */
     public enum Encoding {
@@ -61,6 +63,23 @@ public final class DicomFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The file relabelled as JPEG 2000 lossless (1.2.840.10008.1.2.4.90) in its meta information:
+     * a transfer syntax dcmtk here cannot write and ingest does not read. The UID has JPEG
+     * baseline's length, so the file stays well formed.
+     */
+    public static byte[] relabelledAsJpeg2000(byte[] jpegBaselineFile) {
+        byte[] from = JPEG_BASELINE_UID.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] file = jpegBaselineFile.clone();
+        for (int at = 0; at <= file.length - from.length; at++) {
+            if (java.util.Arrays.equals(file, at, at + from.length, from, 0, from.length)) {
+                System.arraycopy(JPEG_2000_UID.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, file, at, from.length);
+                return file;
+            }
+        }
+        throw new IllegalArgumentException("not a JPEG baseline file: no " + JPEG_BASELINE_UID);
     }
 
     /** dcmtk's own dump of a file, for a failure's message or to read back what it made. */
