@@ -41,9 +41,7 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.Connection;
 import ca.uhn.hl7v2.app.HL7Service;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.model.v251.datatype.CWE;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
-import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
 import ca.uhn.hl7v2.util.Terser;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -127,7 +125,9 @@ class MllpOverTlsTest {
     @Test
     void resultsReachALaboratorySystemThatTakesOnlyClientsWithATrustedCertificate() {
         String caseId = caseOnRecord();
-        writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, "hospital-a", imageOf(caseId), AuditEvents.MODEL, Instant.now(),
+        String imageId = QuarkusTransaction.requiringNew().call(() -> (String) entityManager
+                .createNativeQuery("select image_id from images where case_id = ?1").setParameter(1, caseId).getSingleResult());
+        writer.send(Topics.PREDICTIONS, caseId, AuditEvents.prediction(caseId, "hospital-a", imageId, AuditEvents.MODEL, Instant.now(),
                 0.2, 0.3, 0.5, false));
 
         await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100)).until(() -> RECEIVED.stream()
@@ -177,40 +177,16 @@ class MllpOverTlsTest {
         }
     }
 
-    /** A case audit has on record at hospital-a. */
     private String caseOnRecord() {
-        String caseId = "case-lis-tls-" + UUID.randomUUID().toString().substring(0, 8);
-        writer.send(Topics.IMAGES, caseId, AuditEvents.image(caseId, "hospital-a", imageOf(caseId), "sha256/ab/" + caseId, Instant.now()));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> QuarkusTransaction.requiringNew().call(
-                () -> !entityManager.createNativeQuery("select 1 from cases where case_id = ?1").setParameter(1, caseId).getResultList().isEmpty()));
-        return caseId;
-    }
-
-    private static String imageOf(String caseId) {
-        return UUID.nameUUIDFromBytes(caseId.getBytes()).toString();
+        return LaboratoryPeer.caseOnRecord(writer, entityManager, "case-lis-tls-");
     }
 
     private static ORU_R01 diagnosis(String caseId, String controlId) throws Exception {
-        ORU_R01 oru = MESSAGES.newMessage(ORU_R01.class);
-        oru.initQuickstart("ORU", "R01", "P");
-        oru.getMSH().getSendingFacility().getNamespaceID().setValue("LAB-T");
-        oru.getMSH().getMessageControlID().setValue(controlId);
-        var order = oru.getPATIENT_RESULT().getORDER_OBSERVATION();
-        order.getOBR().getFillerOrderNumber().getEntityIdentifier().setValue(caseId);
-        OBX obx = order.getOBSERVATION(0).getOBX();
-        obx.getValueType().setValue("CWE");
-        obx.getObservationIdentifier().getIdentifier().setValue("BETHESDA");
-        CWE value = new CWE(oru);
-        value.getIdentifier().setValue("IV");
-        obx.getObservationValue(0).setData(value);
-        obx.getResponsibleObserver(0).getIDNumber().setValue("4711");
-        return oru;
+        return LaboratoryPeer.diagnosis(MESSAGES, "LAB-T", controlId, caseId, "IV", "4711");
     }
 
     private List<String> versions(String caseId) {
-        return QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
-                select bethesda || ' ' || recorded_by || ' ' || version from diagnoses where case_id = ?1 order by version""", String.class)
-                .setParameter(1, caseId).getResultList());
+        return LaboratoryPeer.versions(entityManager, caseId);
     }
 
     /**
