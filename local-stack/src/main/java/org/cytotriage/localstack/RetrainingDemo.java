@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * approve, and it goes live. Before and after, the same independent smears of each site (300 each,
  * the seeds {@code training/}'s measurements use) are sent to two test hospitals and diagnosed, so
  * audit-service's own metrics compare the live model and the released one on identical images.
- * {@code ./run-retraining-demo [site B cases, default 900] [site A cases, default 300]}.
+ * {@code ./run-retraining-demo [site B cases, default 900] [site A cases, default 300] [seed, default 8101]}: the
+ * seed draws the confirmed cases (site B's smears from it, site A's from the next), so a second run with
+ * another seed retrains on other cases; the independent sets stay the same.
  */
 public final class RetrainingDemo {
 
@@ -47,6 +49,8 @@ public final class RetrainingDemo {
     /** The independent sets: as {@code synthetic-cytology --count 300 --seed 7001 --site A|B} writes them. */
     private static final int TEST_CASES = 300;
     private static final long TEST_SEED = 7001;
+    /** The confirmed cases' seed of the runs in docs/models.md. */
+    private static final long DEFAULT_SEED = 8101;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -64,6 +68,7 @@ public final class RetrainingDemo {
     public static void main(String[] args) throws Exception {
         int siteB = args.length > 0 ? Integer.parseInt(args[0]) : 900;
         int siteA = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : DEFAULT_SEED;
         System.out.println("CytoTriage retraining demo (synthetic data, NOT FOR CLINICAL USE): starting the local stack...");
         LocalStack stack = LocalStack.start(LocalStack.Layout.everything(true)
                 // The trigger shown is the performance drop, judged once 90 % of the cases are confirmed
@@ -75,18 +80,18 @@ public final class RetrainingDemo {
                 .withEnvironment("CYTOTRIAGE_AUDIT_RETRAINING_CHECK_EVERY", "10s")
                 .withEnvironment("CYTOTRIAGE_AUDIT_DRIFT_REFRESH_EVERY", "2s"));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "retraining-demo-shutdown"));
-        new RetrainingDemo(stack, System.out).run(siteB, siteA);
+        new RetrainingDemo(stack, System.out).run(siteB, siteA, seed);
         System.exit(0);
     }
 
-    void run(int siteB, int siteA) throws Exception {
+    void run(int siteB, int siteA, long seed) throws Exception {
         Instant begin = Instant.now();
         String live = liveVersion();
-        out.printf("1. %d confirmed cases at %s (site B smears) and %d at %s (site A smears); %s %s is live%n", siteB, SITE_B, siteA,
-                SITE_A, MODEL, live);
+        out.printf("1. %d confirmed cases at %s (site B smears) and %d at %s (site A smears), seed %d; %s %s is live%n", siteB, SITE_B,
+                siteA, SITE_A, seed, MODEL, live);
         // Site A first: the drop, and so the request, comes with the last site B diagnoses.
-        sendAndConfirm(SITE_A, Site.SITE_A, "confirmed", smears(Site.SITE_A, siteA, 8102));
-        sendAndConfirm(SITE_B, Site.SITE_B, "confirmed", smears(Site.SITE_B, siteB, 8101));
+        sendAndConfirm(SITE_A, Site.SITE_A, "confirmed", smears(Site.SITE_A, siteA, seed + 1));
+        sendAndConfirm(SITE_B, Site.SITE_B, "confirmed", smears(Site.SITE_B, siteB, seed));
         for (String hospital : List.of(SITE_A, SITE_B)) {
             JsonNode metrics = metrics(hospital, live);
             out.printf("   live model at %s: macro-F1 %.3f on %d confirmed cases%n", hospital, metrics.get("macroF1").asDouble(),
