@@ -3,8 +3,8 @@ package org.cytotriage.benchmarks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The benchmark commands: {@code inference}, {@code explain}, {@code assessability} and {@code record} (see docs/benchmarks.md). */
-@Command(name = "run-benchmark", mixinStandardHelpOptions = true, subcommands = {InferenceBenchmark.class, ExplainBenchmark.class, AssessabilityBenchmark.class,
+/** The benchmark commands: {@code inference}, {@code pipeline}, {@code explain}, {@code assessability} and {@code record} (see docs/benchmarks.md). */
+@Command(name = "run-benchmark", mixinStandardHelpOptions = true, subcommands = {InferenceBenchmark.class, PipelineBenchmark.class, ExplainBenchmark.class, AssessabilityBenchmark.class,
         RecordBenchmark.class},
         description = "Prints measured figures of this machine. Synthetic images only, NOT FOR CLINICAL USE.")
 public final class Benchmarks {

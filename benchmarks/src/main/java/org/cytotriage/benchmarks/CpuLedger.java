@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -26,10 +28,14 @@ final class CpuLedger {
     /** USER_HZ, the unit of /proc's CPU times: 100 on Linux for x86 and ARM. */
     private static final int CLOCK_TICKS_PER_SECOND = 100;
     private static final int MACHINE_CPUS = countMachineCpus();
+    private static final Set<String> DETACHED = ConcurrentHashMap.newKeySet();
 
     static {
         NAMES.put("inference-service", INFERENCE);
         NAMES.put("ingest-service", "ingest-service");
+        NAMES.put("explain-service", "explain-service");
+        NAMES.put("audit-service", "audit-service");
+        NAMES.put("keycloak", "Keycloak");
         NAMES.put("kafka", "Kafka broker");
         NAMES.put("apicurio", "schema registry");
         NAMES.put("postgres", "PostgreSQL");
@@ -127,18 +133,40 @@ final class CpuLedger {
 
     private static Map<String, Duration> perProcess() {
         Map<String, Duration> cpu = new LinkedHashMap<>();
-        Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants()).forEach(process -> {
+        counted().forEach(process -> {
             ProcessHandle.Info info = process.info();
             info.totalCpuDuration().ifPresent(duration -> cpu.merge(name(process, info), duration, Duration::plus));
         });
         return cpu;
     }
 
+    /**
+     * A server that detaches from the process that started it is counted by a part of its command
+     * line (its data directory): PostgreSQL's postmaster is started through {@code pg_ctl} and
+     * reparented to init, so it is no descendant of this process.
+     */
+    static void alsoCount(String commandLinePart) {
+        DETACHED.add(commandLinePart);
+    }
+
+    /** This process, everything it started, and the detached servers with their children, each once. */
+    private static Stream<ProcessHandle> counted() {
+        Map<Long, ProcessHandle> processes = new LinkedHashMap<>();
+        Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+                .forEach(process -> processes.put(process.pid(), process));
+        if (!DETACHED.isEmpty()) {
+            ProcessHandle.allProcesses().filter(process -> process.info().commandLine()
+                    .map(line -> DETACHED.stream().anyMatch(line::contains)).orElse(false))
+                    .flatMap(server -> Stream.concat(Stream.of(server), server.descendants()))
+                    .forEach(process -> processes.putIfAbsent(process.pid(), process));
+        }
+        return processes.values().stream();
+    }
+
     /** CPU seconds of each JVM's compiler threads (HotSpot's "C1/C2 CompilerThreadN", from /proc). */
     private static Map<String, Double> jitPerProcess() {
         Map<String, Double> jit = new LinkedHashMap<>();
-        Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
-                .forEach(process -> jit.merge(name(process, process.info()), compilerSeconds(process.pid()), Double::sum));
+        counted().forEach(process -> jit.merge(name(process, process.info()), compilerSeconds(process.pid()), Double::sum));
         return jit;
     }
 

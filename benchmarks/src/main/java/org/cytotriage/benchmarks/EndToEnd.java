@@ -5,9 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,6 +44,8 @@ final class EndToEnd implements AutoCloseable {
     }
 
     private static final int SENDERS = 4;
+    /** The hospital the benchmark's scanner posts for. */
+    static final String HOSPITAL = "benchmark";
 
     /** HTTP/1.1, as hospital systems post images (the JDK client would otherwise upgrade to h2c). */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -48,6 +54,8 @@ final class EndToEnd implements AutoCloseable {
     private final LocalStack stack;
     private final PredictionListener listener;
     private final AtomicInteger cases = new AtomicInteger();
+    /** The images of the last saturation load, in the order sent. */
+    private List<Sent> lastSent = List.of();
 
     EndToEnd(LocalStack stack) {
         this.stack = stack;
@@ -59,10 +67,9 @@ final class EndToEnd implements AutoCloseable {
         Histogram latency = histogram();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            long sent = System.nanoTime();
-            String imageId = post(images.get(i));
-            listener.awaitAll(List.of(imageId), Duration.ofSeconds(60));
-            latency.recordValue((listener.arrival(imageId) - sent) / 1000);
+            Sent image = post(images.get(i));
+            listener.awaitAll(List.of(image.imageId()), Duration.ofSeconds(60));
+            latency.recordValue((listener.arrival(image.imageId()) - image.nanos()) / 1000);
         }
         return new Load(count, count / ((System.nanoTime() - start) / 1e9), latency);
     }
@@ -86,21 +93,70 @@ final class EndToEnd implements AutoCloseable {
      * the first POST to the last prediction.
      */
     Load saturation(BenchmarkImages images, int count) throws Exception {
-        List<Long> sentAt = Collections.synchronizedList(new ArrayList<>());
-        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        List<Sent> sent = send(images, count);
+        listener.awaitAll(sent.stream().map(Sent::imageId).toList(), Duration.ofMinutes(10));
+        Histogram latency = histogram();
+        long last = 0;
+        for (Sent image : sent) {
+            long arrival = listener.arrival(image.imageId());
+            last = Math.max(last, arrival);
+            latency.recordValue((arrival - image.nanos()) / 1000);
+        }
+        return new Load(count, count / ((last - sent.get(0).nanos()) / 1e9), latency);
+    }
+
+    /**
+     * The whole path at saturation: {@value #SENDERS} senders as in {@link #saturation}, each image
+     * counted once audit-service has it on record (images, prediction and explanation); throughput
+     * from the first POST to the last record.
+     */
+    Load saturationRecorded(BenchmarkImages images, int count, AuditRecord record) throws Exception {
+        List<Sent> sent = send(images, count);
+        Map<String, Instant> recorded = record.awaitRecorded(sent, Duration.ofMinutes(20));
+        Histogram latency = histogram();
+        Instant last = Instant.MIN;
+        for (Sent image : sent) {
+            Instant at = recorded.get(image.caseId());
+            last = at.isAfter(last) ? at : last;
+            latency.recordValue(Math.max(0, ChronoUnit.MICROS.between(image.at(), at)));
+        }
+        return new Load(count, count / (ChronoUnit.MICROS.between(sent.get(0).at(), last) / 1e6), latency);
+    }
+
+    /**
+     * One image at a time, each POST waiting for the previous image to be on audit's record: the
+     * latency to its PredictionMade and to its record, of the same images.
+     */
+    Load[] lowLoadRecorded(BenchmarkImages images, int count, AuditRecord record) throws Exception {
+        Histogram predicted = histogram();
+        Histogram onRecord = histogram();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Sent image = post(images.get(i));
+            Instant at = record.awaitRecorded(List.of(image), Duration.ofSeconds(60)).get(image.caseId());
+            listener.awaitAll(List.of(image.imageId()), Duration.ofSeconds(60));
+            predicted.recordValue((listener.arrival(image.imageId()) - image.nanos()) / 1000);
+            onRecord.recordValue(Math.max(0, ChronoUnit.MICROS.between(image.at(), at)));
+        }
+        double perSecond = count / ((System.nanoTime() - start) / 1e9);
+        return new Load[] {new Load(count, perSecond, predicted), new Load(count, perSecond, onRecord)};
+    }
+
+    /** Waits until audit-service has on record every image of the last load (a load it was not measured by). */
+    void catchUp(AuditRecord record) throws Exception {
+        record.awaitRecorded(lastSent, Duration.ofMinutes(20));
+    }
+
+    /** {@code count} images posted by {@value #SENDERS} senders at once, as fast as ingest accepts them, in the order sent. */
+    private List<Sent> send(BenchmarkImages images, int count) throws Exception {
+        List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
-        long start = System.nanoTime();
         List<Future<?>> running = new ArrayList<>();
         for (int s = 0; s < SENDERS; s++) {
             running.add(senders.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    long sent = System.nanoTime();
-                    String id = post(images.get(i));
-                    synchronized (ids) {
-                        ids.add(id);
-                        sentAt.add(sent);
-                    }
+                    sent.add(post(images.get(i)));
                 }
                 return null;
             }));
@@ -109,15 +165,10 @@ final class EndToEnd implements AutoCloseable {
             sender.get();
         }
         senders.shutdown();
-        listener.awaitAll(ids, Duration.ofMinutes(10));
-        Histogram latency = histogram();
-        long last = 0;
-        for (int i = 0; i < ids.size(); i++) {
-            long arrival = listener.arrival(ids.get(i));
-            last = Math.max(last, arrival);
-            latency.recordValue((arrival - sentAt.get(i)) / 1000);
-        }
-        return new Load(count, count / ((last - start) / 1e9), latency);
+        List<Sent> ordered = new ArrayList<>(sent);
+        ordered.sort(Comparator.comparingLong(Sent::nanos));
+        lastSent = ordered;
+        return ordered;
     }
 
     /**
@@ -143,17 +194,23 @@ final class EndToEnd implements AutoCloseable {
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
-    private String post(byte[] jpeg) throws Exception {
+    /** An image posted: its case (one image each), its id, and when it was sent (System.nanoTime, and the wall clock for times the database wrote). */
+    record Sent(String caseId, String imageId, long nanos, Instant at) {
+    }
+
+    private Sent post(byte[] jpeg) throws Exception {
         String caseId = "bench-" + System.currentTimeMillis() + "-" + cases.incrementAndGet();
+        long nanos = System.nanoTime();
+        Instant at = Instant.now();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create(stack.url("ingest-service") + "/api/v1/cases/" + caseId + "/images"))
                 .header("Content-Type", "image/jpeg")
-                .header("Authorization", "Bearer " + stack.logins().person(java.util.Set.of("scanner"), java.util.List.of("benchmark")))
+                .header("Authorization", "Bearer " + stack.logins().person(java.util.Set.of("scanner"), java.util.List.of(HOSPITAL)))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
         }
-        return json.readTree(response.body()).get("imageId").asText();
+        return new Sent(caseId, json.readTree(response.body()).get("imageId").asText(), nanos, at);
     }
 
     private static Histogram histogram() {

@@ -231,7 +231,8 @@ public final class InferenceBenchmark implements Callable<Integer> {
         }
     }
 
-    private static double median(DoubleStream values) {
+    /** The median; of an even count, the mean of the middle two. */
+    static double median(DoubleStream values) {
         double[] sorted = values.sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

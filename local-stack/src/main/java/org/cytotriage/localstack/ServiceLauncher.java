@@ -60,6 +60,15 @@ public final class ServiceLauncher {
         process.kill();
     }
 
+    /** SIGSTOP: the process freezes where it is (no CPU), its connections open, until {@link #resume()}. */
+    public void pause() {
+        process.pause();
+    }
+
+    public void resume() {
+        process.resume();
+    }
+
     /** What the process has logged so far. */
     public String log() {
         try {
