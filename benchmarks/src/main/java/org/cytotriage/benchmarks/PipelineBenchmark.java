@@ -2,6 +2,7 @@ package org.cytotriage.benchmarks;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "(5000) through the whole path, first POST to last record")
     int month;
 
+    @Option(names = "--profile", description = "the services record with Flight Recorder (benchmarks/target/pipeline-profile); "
+            + "the report adds where each one's Java CPU went during the rounds")
+    boolean profile;
+
     @Option(names = "--out", defaultValue = "benchmarks/target/pipeline-benchmark.md", description = "the report, as markdown")
     Path out;
 
@@ -90,6 +95,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         LocalStack.Layout layout = LocalStack.Layout.only("ingest-service", "inference-service", "explain-service", "audit-service")
                 .withEnvironment("MODEL_DIR", directory.toString())
                 .withEnvironment("CYTOTRIAGE_INFERENCE_BATCH_SIZE", String.valueOf(plan.batchSize()));
+        Path recordings = out.toAbsolutePath().resolveSibling("pipeline-profile").resolve(plan.model());
+        if (profile) {
+            layout = layout.withEnvironment("JAVA_TOOL_OPTIONS", Profiles.recordingOption(recordings));
+        }
+        Instant roundsBegan = null;
         List<Round> measured = new ArrayList<>();
         EndToEnd.Load[] low;
         CpuLedger.Usage wholeCpu = null;
@@ -104,6 +114,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
             for (long end = System.nanoTime() + Duration.ofSeconds(warmUpSeconds).toNanos(); System.nanoTime() < end;) {
                 warmUpImages += e2e.saturationRecorded(images, plan.saturation(), record).images();
             }
+            roundsBegan = Instant.now();
             for (int round = 0; round < rounds; round++) {
                 CpuLedger.awaitQuietStack(Duration.ofSeconds(1), 0.05, Duration.ofSeconds(15));
                 frozen(stack, true);
@@ -168,6 +179,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
         if (regionMonth != null) {
             line("- a region's month, %d cases: %.0f s from the first POST to the last record (goal: under 90 s)", month,
                     regionMonth.images() / regionMonth.imagesPerSecond());
+        }
+        if (profile) {
+            line("");
+            line("Where each service's Java CPU went from the first round on (Flight Recorder execution samples, %s):", recordings);
+            Profiles.report(recordings, roundsBegan, 12).forEach(text -> line("%s", text));
         }
     }
 
