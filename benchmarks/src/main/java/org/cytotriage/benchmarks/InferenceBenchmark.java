@@ -16,6 +16,7 @@ import org.cytotriage.model.run.SessionSettings;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,14 +35,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
     private record Plan(String model, int batchSize, int pipelineImages, int lowLoad, int saturation) {
     }
 
-    @Option(names = "--models", split = ",", defaultValue = "basic,premium", description = "basic and/or premium")
-    List<String> models;
+    @Mixin
+    ModelLoads loads;
 
     @Option(names = "--seconds", defaultValue = "5", description = "seconds per bare ONNX Runtime measurement")
     double seconds;
-
-    @Option(names = "--scale", defaultValue = "1", description = "multiplies the image counts (0.2 for a quick look)")
-    double scale;
 
     @Option(names = "--warm-up-seconds", defaultValue = "120", description = "how long the services run at saturation "
             + "before the measured rounds: their JIT compilers are still compiling after thousands of images")
@@ -77,10 +75,10 @@ public final class InferenceBenchmark implements Callable<Integer> {
             line("Isolated: inference-service alone on CPU %s; this benchmark (bare measurements, load generator, "
                     + "listener), the broker, the registry and ingest-service on the other %d.", inferenceCpus, cores);
         }
-        for (String name : models) {
+        for (String name : loads.models) {
             Plan plan = name.equals("premium")
-                    ? new Plan(ShippedModels.PREMIUM, 2, scaled(48), scaled(12), scaled(60))
-                    : new Plan(ShippedModels.BASIC, 4, scaled(320), scaled(40), scaled(800));
+                    ? new Plan(ShippedModels.PREMIUM, 2, loads.scaled(48), loads.scaled(12), loads.scaled(60))
+                    : new Plan(ShippedModels.BASIC, 4, loads.scaled(320), loads.scaled(40), loads.scaled(800));
             measure(plan, images);
         }
         report.write(out);
@@ -258,10 +256,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
     private void row(String load, EndToEnd.Load measured) {
         line("| %s | %d | %.1f | %.0f | %.0f | %.0f |", load, measured.images(), measured.imagesPerSecond(),
                 measured.percentileMillis(50), measured.percentileMillis(95), measured.percentileMillis(99));
-    }
-
-    private int scaled(int count) {
-        return Math.max(4, (int) Math.round(count * scale));
     }
 
     private void line(String format, Object... args) {

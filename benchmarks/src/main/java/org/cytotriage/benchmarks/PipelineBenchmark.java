@@ -14,6 +14,7 @@ import org.cytotriage.localstack.ServiceLauncher;
 import org.cytotriage.model.reference.ShippedModels;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,11 +42,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--models", split = ",", defaultValue = "basic,premium", description = "basic and/or premium")
-    List<String> models;
-
-    @Option(names = "--scale", defaultValue = "1", description = "multiplies the image counts (0.2 for a quick look)")
-    double scale;
+    @Mixin
+    ModelLoads loads;
 
     @Option(names = "--warm-up-seconds", defaultValue = "60", description = "the whole path at saturation before the rounds")
     int warmUpSeconds;
@@ -78,10 +76,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
                 + "ingest, inference, explain and audit as packaged jars (prod profile), one process each, with the broker, "
                 + "the registry, PostgreSQL and Keycloak, all on this machine.", CpuLedger.machineCpus(),
                 System.getProperty("java.version"), images.jpegs().size(), images.meanKilobytes());
-        for (String name : models) {
+        for (String name : loads.models) {
             Plan plan = name.equals("premium")
-                    ? new Plan(ShippedModels.PREMIUM, 2, scaled(12), scaled(60))
-                    : new Plan(ShippedModels.BASIC, 4, scaled(40), scaled(800));
+                    ? new Plan(ShippedModels.PREMIUM, 2, loads.scaled(12), loads.scaled(60))
+                    : new Plan(ShippedModels.BASIC, 4, loads.scaled(40), loads.scaled(800));
             measure(plan, images);
         }
         report.write(out);
@@ -216,10 +214,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     private void row(String path, String load, EndToEnd.Load measured) {
         line("| %s | %s | %d | %.1f | %.0f | %.0f | %.0f |", path, load, measured.images(), measured.imagesPerSecond(),
                 measured.percentileMillis(50), measured.percentileMillis(95), measured.percentileMillis(99));
-    }
-
-    private int scaled(int count) {
-        return Math.max(4, (int) Math.round(count * scale));
     }
 
     private void line(String format, Object... args) {
