@@ -95,8 +95,9 @@ public final class TopicReader {
             }
         }
         if (!until.test(found)) {
-            // What the services' consumers were doing is what explains a read that came back short.
-            System.err.printf("TopicReader: %s read for %s without what the test waits for (%d matching); the consumer groups:%n%s%n",
+            // A read whose condition never held: either a test showing that nothing comes (then this is
+            // noise), or one that waited in vain, which what the services' consumers were doing explains.
+            System.err.printf("TopicReader: %s read for %s, its condition not met (%d matching); the broker's consumer groups:%n%s%n",
                     topic, timeout, found.size(), ConsumerGroups.describe(infra.kafka()));
         }
         return found;
