@@ -43,6 +43,10 @@ final class EndToEnd implements AutoCloseable {
         }
     }
 
+    /** The same images at low load, to their PredictionMade and to their place on audit's record. */
+    record LowLoad(Load predicted, Load recorded) {
+    }
+
     private static final int SENDERS = 4;
     /** The hospital the benchmark's scanner posts for. */
     static final String HOSPITAL = "benchmark";
@@ -127,7 +131,7 @@ final class EndToEnd implements AutoCloseable {
      * One image at a time, each POST waiting for the previous image to be on audit's record: the
      * latency to its PredictionMade and to its record, of the same images.
      */
-    Load[] lowLoadRecorded(BenchmarkImages images, int count, AuditRecord record) throws Exception {
+    LowLoad lowLoadRecorded(BenchmarkImages images, int count, AuditRecord record) throws Exception {
         Histogram predicted = histogram();
         Histogram onRecord = histogram();
         long start = System.nanoTime();
@@ -139,7 +143,7 @@ final class EndToEnd implements AutoCloseable {
             onRecord.recordValue(Math.max(0, ChronoUnit.MICROS.between(image.at(), at)));
         }
         double perSecond = count / ((System.nanoTime() - start) / 1e9);
-        return new Load[] {new Load(count, perSecond, predicted), new Load(count, perSecond, onRecord)};
+        return new LowLoad(new Load(count, perSecond, predicted), new Load(count, perSecond, onRecord));
     }
 
     /** Waits until audit-service has on record every image of the last load (a load it was not measured by). */

@@ -45,10 +45,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
             + "before the measured rounds: their JIT compilers are still compiling after thousands of images")
     int warmUpSeconds;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "measured rounds, each the bare pipeline then the "
-            + "end-to-end saturation load right after it; the ratio is the median of the rounds'")
-    int rounds;
-
     @Option(names = "--out", defaultValue = "benchmarks/target/inference-benchmark.md", description = "the report, as markdown")
     Path out;
 
@@ -61,9 +57,6 @@ public final class InferenceBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
-        }
         BenchmarkImages images = BenchmarkImages.generate(64);
         line("# Inference benchmark, %s", LocalDate.now());
         line("");
@@ -110,6 +103,7 @@ public final class InferenceBenchmark implements Callable<Integer> {
     }
 
     private void measure(Plan plan, BenchmarkImages images) throws Exception {
+        int rounds = loads.rounds();
         Path directory = ProjectLayout.locate().root().resolve("models").resolve(plan.model());
         line("");
         line("## %s", plan.model());

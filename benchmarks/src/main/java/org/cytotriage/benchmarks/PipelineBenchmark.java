@@ -48,9 +48,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     @Option(names = "--warm-up-seconds", defaultValue = "60", description = "the whole path at saturation before the rounds")
     int warmUpSeconds;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "measured rounds; the ratio is the median of the rounds'")
-    int rounds;
-
     @Option(names = "--month", defaultValue = "0", description = "after Basic's rounds, a region's month: this many cases "
             + "(5000) through the whole path, first POST to last record")
     int month;
@@ -66,9 +63,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
-        }
         BenchmarkImages images = BenchmarkImages.generate(64);
         line("# Pipeline benchmark, %s", LocalDate.now());
         line("");
@@ -87,6 +81,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     }
 
     private void measure(Plan plan, BenchmarkImages images) throws Exception {
+        int rounds = loads.rounds();
         Path directory = ProjectLayout.locate().root().resolve("models").resolve(plan.model());
         line("");
         line("## %s", plan.model());
@@ -99,7 +94,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         Instant roundsBegan = null;
         List<Round> measured = new ArrayList<>();
-        EndToEnd.Load[] low;
+        EndToEnd.LowLoad low;
         CpuLedger.Usage wholeCpu = null;
         CpuLedger.Usage inferenceCpu = null;
         int warmUpImages = 0;
@@ -156,8 +151,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
         line("");
         line("| path | load | images | images/s | p50 ms | p95 ms | p99 ms |");
         line("|---|---|---|---|---|---|---|");
-        row("POST -> PredictionMade", "low (one image in flight)", low[0]);
-        row("POST -> predicted, explained, on audit's record", "low (the same images)", low[1]);
+        row("POST -> PredictionMade", "low (one image in flight)", low.predicted());
+        row("POST -> predicted, explained, on audit's record", "low (the same images)", low.recorded());
         row("POST -> PredictionMade (explain, audit frozen)", "saturation, 4 senders; images/s the median", inferenceOnly);
         row("POST -> predicted, explained, on audit's record", "saturation, 4 senders; images/s the median", wholePath);
         if (regionMonth != null) {
@@ -173,7 +168,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
         line("- whole path / inference-only throughput, median of the rounds: **%.0f %%** (goal: at least 90 %%)",
                 100 * InferenceBenchmark.median(measured.stream().mapToDouble(Round::ratio)));
         line("- CPU seconds per image on the whole path: %s", perImage(wholeCpu, measured.stream().mapToInt(r -> r.wholePath().images()).sum()));
-        line("- whole path at low load: p95 %.0f ms (goal for Basic: under 300 ms)", low[1].percentileMillis(95));
+        line("- whole path at low load: p95 %.0f ms (goal for Basic: under 300 ms)", low.recorded().percentileMillis(95));
         if (regionMonth != null) {
             line("- a region's month, %d cases: %.0f s from the first POST to the last record (goal: under 90 s)", month,
                     regionMonth.images() / regionMonth.imagesPerSecond());

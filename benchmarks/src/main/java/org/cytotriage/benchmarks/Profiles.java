@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.cytotriage.localstack.LocalStack;
+
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -94,7 +96,7 @@ final class Profiles {
 
     /** The service whose jar the JVM ran ({@code -jar .../explain-service/target/quarkus-app/quarkus-run.jar}). */
     private static String serviceOf(String javaArguments) {
-        for (String service : List.of("ingest-service", "inference-service", "explain-service", "audit-service", "retraining-worker")) {
+        for (String service : LocalStack.ALL_SERVICES) {
             if (javaArguments != null && javaArguments.contains(service)) {
                 return service;
             }

@@ -34,7 +34,7 @@ public final class LocalStack implements AutoCloseable {
     static final Map<String, Integer> FIXED_PORTS = Map.of("ingest-service", 8081, "inference-service", 8082,
             "explain-service", 8083, "audit-service", 8084, "retraining-worker", 8085);
 
-    static final List<String> ALL_SERVICES = List.of("ingest-service", "inference-service", "explain-service",
+    public static final List<String> ALL_SERVICES = List.of("ingest-service", "inference-service", "explain-service",
             "audit-service", "retraining-worker");
 
     /**
